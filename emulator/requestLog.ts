@@ -1,6 +1,9 @@
 import { RequestFilter, RequestRecord } from "./types";
 
-/** Returns true when `route` equals the template, or the pattern matches template or path. */
+/**
+ * Returns true when `route` is left out, equals the template or the path (with or without its
+ * query string), or is a pattern that matches the template or the path.
+ */
 export function routeMatches(
   route: string | RegExp | undefined,
   template: string,
@@ -10,7 +13,7 @@ export function routeMatches(
     return true;
   }
   if (typeof route === "string") {
-    return route === template || route === path;
+    return route === template || route === path || route === path.split("?")[0];
   }
   route.lastIndex = 0;
   if (route.test(template)) {

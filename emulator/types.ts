@@ -132,7 +132,10 @@ export interface FaultRule {
   /** Vault name, or "login" for the token endpoint. */
   vault?: string;
   method?: string;
-  /** Matched against the route template ("GET /secrets/{name}") or the raw path. */
+  /**
+   * A string equals the route template ("GET /secrets/{name}") or the raw path, with or without
+   * its query string; a RegExp is tested against both.
+   */
   route?: string | RegExp;
   /** Number of requests the rule applies to. Default Infinity. */
   times?: number;
