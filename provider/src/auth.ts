@@ -22,9 +22,13 @@ const CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-b
 
 function cacheKey(credentials: Credentials, scope: string): string {
     const kind = credentials.clientSecret !== undefined ? "secret" : "assertion";
-    return [credentials.authorityHost, credentials.tenantId, credentials.clientId, scope, kind].join(
-        "|",
-    );
+    return [
+        credentials.authorityHost,
+        credentials.tenantId,
+        credentials.clientId,
+        scope,
+        kind,
+    ].join("|");
 }
 
 function cacheEntry(credentials: Credentials, scope: string): TokenCacheEntry {
@@ -70,7 +74,10 @@ async function readFederatedToken(path: string): Promise<string> {
 }
 
 /** Parses a successful token response into a cache entry, or returns undefined. */
-async function parseTokenResponse(response: Response, nowMs: number): Promise<CachedToken | undefined> {
+async function parseTokenResponse(
+    response: Response,
+    nowMs: number,
+): Promise<CachedToken | undefined> {
     let body: { access_token?: unknown; expires_in?: unknown };
     try {
         body = (await response.json()) as typeof body;
@@ -96,6 +103,7 @@ async function parseTokenResponse(response: Response, nowMs: number): Promise<Ca
 /** The outcome of one token request attempt: a token, or a retry to make. */
 type TokenAttempt = { token: CachedToken } | { retry: RetryDecision; failure: string };
 
+/** Sends one token request; returns the token, or the retry that the budget allows. */
 async function attemptTokenRequest(
     settings: ProviderSettings,
     url: string,
@@ -109,6 +117,7 @@ async function attemptTokenRequest(
         headers: { "content-type": "application/x-www-form-urlencoded" },
         body: await tokenRequestBody(credentials, scope),
     };
+
     let response: Response;
     try {
         response = await sendOnce(url, init, settings.requestTimeoutMs);
@@ -120,6 +129,7 @@ async function attemptTokenRequest(
         }
         return { retry, failure: code };
     }
+
     const requestId = response.headers.get("x-ms-request-id") ?? undefined;
     if (response.ok) {
         const token = await parseTokenResponse(response, system().now());
@@ -128,6 +138,7 @@ async function attemptTokenRequest(
         }
         return { token };
     }
+
     const codes = await readEntraErrorCodes(response);
     const requestedMs = parseRetryAfterMs(response.headers, system().now());
     const reason = retryReasonForResponse(response.status, undefined, requestedMs !== undefined);
@@ -219,7 +230,11 @@ export async function renewAccessToken(
 ): Promise<string> {
     const entry = cacheEntry(settings.credentials, scope);
     const current = entry.token;
-    if (current !== undefined && current.accessToken !== staleToken && system().now() < current.renewAtMs) {
+    if (
+        current !== undefined &&
+        current.accessToken !== staleToken &&
+        system().now() < current.renewAtMs
+    ) {
         return current.accessToken;
     }
     if (current?.accessToken === staleToken) {

@@ -4,13 +4,13 @@ import { UNKNOWN } from "./model";
 import { resolveSettings } from "./settings";
 import { normalizeVaultUrl } from "./urls";
 
-/** Largest secret value Key Vault accepts, in bytes of UTF-8. */
+/** Maximum secret value size Key Vault accepts, in bytes of UTF-8. */
 export const MAX_VALUE_BYTES = 25 * 1024;
-/** Longest content type Key Vault accepts, in characters. */
+/** Maximum content type length Key Vault accepts, in characters. */
 export const MAX_CONTENT_TYPE_LENGTH = 255;
-/** Most tags a secret can have. */
+/** Maximum number of tags on a secret. */
 export const MAX_TAGS = 15;
-/** Longest tag name or tag value, in characters. */
+/** Maximum length of a tag name or tag value, in characters. */
 export const MAX_TAG_LENGTH = 512;
 
 /** A rejected input property. */
@@ -21,7 +21,7 @@ export interface InputFailure {
      * names it instead.
      */
     property: string;
-    /** Why the property is rejected, starting with its name. */
+    /** Reason for the rejection, starting with the property name. */
     reason: string;
 }
 
@@ -79,7 +79,10 @@ function checkVaultUrl(vaultUrl: unknown, failures: InputFailure[], out: Inputs)
     try {
         out.vaultUrl = normalizeVaultUrl(vaultUrl);
     } catch (error) {
-        failures.push({ property: "vaultUrl", reason: `vaultUrl is invalid: ${(error as Error).message}` });
+        failures.push({
+            property: "vaultUrl",
+            reason: `vaultUrl is invalid: ${(error as Error).message}`,
+        });
     }
 }
 
@@ -89,7 +92,8 @@ function checkVaultName(vaultName: unknown, failures: InputFailure[], out: Input
         out.vaultUrl = UNKNOWN;
         return;
     }
-    const reason = typeof vaultName === "string" ? invalidVaultNameReason(vaultName) : "it must be a string";
+    const reason =
+        typeof vaultName === "string" ? invalidVaultNameReason(vaultName) : "it must be a string";
     if (reason !== undefined) {
         failures.push({ property: "vaultName", reason: `vaultName is invalid: ${reason}` });
         return;
@@ -111,7 +115,7 @@ function checkValue(news: Inputs, failures: InputFailure[]): void {
     if (bytes > MAX_VALUE_BYTES) {
         failures.push({
             property: "",
-            reason: `value is ${bytes} bytes of UTF-8; Key Vault accepts at most ${MAX_VALUE_BYTES}`,
+            reason: `value is ${bytes} bytes of UTF-8; the limit is ${MAX_VALUE_BYTES}`,
         });
     }
 }
@@ -126,7 +130,9 @@ function checkContentType(news: Inputs, failures: InputFailure[]): void {
     } else if (contentType.length > MAX_CONTENT_TYPE_LENGTH) {
         failures.push({
             property: "contentType",
-            reason: `contentType is ${contentType.length} characters; the limit is ${MAX_CONTENT_TYPE_LENGTH}`,
+            reason:
+                `contentType is ${contentType.length} characters; ` +
+                `the limit is ${MAX_CONTENT_TYPE_LENGTH}`,
         });
     }
 }
@@ -142,26 +148,42 @@ function checkTags(news: Inputs, failures: InputFailure[]): void {
     }
     const entries = Object.entries(tags as Inputs);
     if (entries.length > MAX_TAGS) {
-        failures.push({ property: "tags", reason: `tags has ${entries.length} entries; the limit is ${MAX_TAGS}` });
+        failures.push({
+            property: "tags",
+            reason: `tags has ${entries.length} entries; the limit is ${MAX_TAGS}`,
+        });
     }
     for (const [name, value] of entries) {
         if (name.length > MAX_TAG_LENGTH) {
-            const reason = `tags: the tag name starting "${name.slice(0, 20)}" is ${name.length} characters; the limit is ${MAX_TAG_LENGTH}`;
+            const reason =
+                `tags: the tag name starting "${name.slice(0, 20)}" is ${name.length} ` +
+                `characters; the limit is ${MAX_TAG_LENGTH}`;
             failures.push({ property: "tags", reason });
         }
         if (isUnknown(value)) {
             continue;
         }
         if (typeof value !== "string") {
-            failures.push({ property: "tags", reason: `tags: the value of tag "${name}" must be a string` });
+            failures.push({
+                property: "tags",
+                reason: `tags: the value of tag "${name}" must be a string`,
+            });
         } else if (value.length > MAX_TAG_LENGTH) {
-            const reason = `tags: the value of tag "${name}" is ${value.length} characters; the limit is ${MAX_TAG_LENGTH}`;
+            const reason =
+                `tags: the value of tag "${name}" is ${value.length} characters; ` +
+                `the limit is ${MAX_TAG_LENGTH}`;
             failures.push({ property: "tags", reason });
         }
     }
 }
 
-function checkBoolean(news: Inputs, name: string, defaultValue: boolean, failures: InputFailure[], out: Inputs) {
+function checkBoolean(
+    news: Inputs,
+    name: string,
+    defaultValue: boolean,
+    failures: InputFailure[],
+    out: Inputs,
+) {
     const value = news[name];
     if (value === undefined || value === null) {
         out[name] = defaultValue;
@@ -173,7 +195,12 @@ function checkBoolean(news: Inputs, name: string, defaultValue: boolean, failure
 }
 
 /** Validates and canonicalizes a date; returns its epoch seconds when known and valid. */
-function checkDate(news: Inputs, name: string, failures: InputFailure[], out: Inputs): number | undefined {
+function checkDate(
+    news: Inputs,
+    name: string,
+    failures: InputFailure[],
+    out: Inputs,
+): number | undefined {
     const value = news[name];
     if (value === undefined || value === null || isUnknown(value)) {
         return undefined;
@@ -233,6 +260,8 @@ export function checkSecretInputs(news: Inputs): InputCheck {
     checkBoolean(news, "recoverSoftDeleted", true, failures, out);
     checkBoolean(news, "purgeOnDelete", false, failures, out);
     checkSettings(failures);
-    const inputs = Object.fromEntries(Object.entries(out).filter(([, value]) => value !== undefined));
+    const inputs = Object.fromEntries(
+        Object.entries(out).filter(([, value]) => value !== undefined),
+    );
     return { inputs, failures };
 }

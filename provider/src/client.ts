@@ -3,7 +3,13 @@ import { scopeForVault } from "./clouds";
 import { KeyVaultError } from "./errors";
 import { assertCredentialSafeUrl, discardBody, sendOnce } from "./http";
 import { logInfo, logWarning } from "./log";
-import { parseRetryAfterMs, RetryBudget, RetryDecision, RetryReason, retryReasonForResponse } from "./retry";
+import {
+    parseRetryAfterMs,
+    RetryBudget,
+    RetryDecision,
+    RetryReason,
+    retryReasonForResponse,
+} from "./retry";
 import { ProviderSettings } from "./settings";
 import { system } from "./state";
 import { sameOrigin } from "./urls";
@@ -35,7 +41,7 @@ export interface VaultRequest {
     /**
      * Whether a 403 that a pending role assignment explains (`ForbiddenByRbac`,
      * `AccessDenied`, `ForbiddenByPolicy`) is retried for the role assignment window.
-     * Default true; polls that treat a 403 as an answer turn it off.
+     * Default true. Polls that read a 403 as a result turn it off.
      */
     retryAccessPending?: boolean;
 }
@@ -60,7 +66,11 @@ function requestUrl(context: VaultRequestContext, request: VaultRequest): URL {
             throw new KeyVaultError(
                 `Key Vault returned a next page link outside vault ${context.vaultUrl} while ` +
                     `listing ${describeTarget(context)}; refusing to follow it.`,
-                { code: "UnexpectedNextLink", vault: context.vaultUrl, secretName: context.secretName },
+                {
+                    code: "UnexpectedNextLink",
+                    vault: context.vaultUrl,
+                    secretName: context.secretName,
+                },
             );
         }
     } else {
@@ -75,7 +85,9 @@ function requestUrl(context: VaultRequestContext, request: VaultRequest): URL {
 }
 
 /** The result of one attempt: a response, or the exception `fetch` threw. */
-type AttemptOutcome = { response: Response; networkError?: undefined } | { response?: undefined; networkError: unknown };
+type AttemptOutcome =
+    | { response: Response; networkError?: undefined }
+    | { response?: undefined; networkError: unknown };
 
 /** A failed attempt: the error to throw when no retry is allowed, and why it may be retried. */
 interface AttemptFailure {
@@ -142,7 +154,9 @@ class VaultRequestRunner {
         }
         const init: RequestInit = { method: this.request.method, headers, body };
         try {
-            return { response: await sendOnce(this.url.toString(), init, this.settings.requestTimeoutMs) };
+            return {
+                response: await sendOnce(this.url.toString(), init, this.settings.requestTimeoutMs),
+            };
         } catch (error) {
             return { networkError: error };
         }
@@ -152,7 +166,11 @@ class VaultRequestRunner {
         const codes: ServiceErrorCodes = await readServiceErrorCodes(response);
         const requestId = response.headers.get("x-ms-request-id") ?? undefined;
         const requestedDelayMs = parseRetryAfterMs(response.headers, system().now());
-        let reason = retryReasonForResponse(response.status, codes.innerCode, requestedDelayMs !== undefined);
+        let reason = retryReasonForResponse(
+            response.status,
+            codes.innerCode,
+            requestedDelayMs !== undefined,
+        );
         if (reason === "access-pending" && this.request.retryAccessPending === false) {
             reason = undefined;
         }
@@ -204,7 +222,10 @@ class VaultRequestRunner {
 }
 
 /** Parses a successful response body as JSON; a response without a body gives undefined. */
-async function parseSuccess<T>(response: Response, context: VaultRequestContext): Promise<VaultResponse<T>> {
+async function parseSuccess<T>(
+    response: Response,
+    context: VaultRequestContext,
+): Promise<VaultResponse<T>> {
     const requestId = response.headers.get("x-ms-request-id") ?? undefined;
     const text = await response.text();
     if (text.trim() === "") {

@@ -1,6 +1,6 @@
 import { isLoopbackHost } from "./urls";
 
-/** Names of the Azure clouds this library knows, as `azure-native:environment` spells them. */
+/** Names of the supported Azure clouds, spelled as `azure-native:environment` spells them. */
 export type AzureCloudName = "public" | "usgovernment" | "china";
 
 /** Endpoints of one Azure cloud. */

@@ -30,7 +30,9 @@ export function parseRfc3339(text: string): ParsedDate {
         return { problem: "it names a day or time that does not exist" };
     }
     if (fraction !== undefined && Number(fraction) !== 0) {
-        return { problem: "Key Vault stores whole seconds, so it must have no fraction of a second" };
+        return {
+            problem: "Key Vault stores whole seconds, so it must have no fraction of a second",
+        };
     }
     let offsetMinutes = 0;
     if (match[9] !== undefined) {

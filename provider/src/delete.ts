@@ -10,8 +10,8 @@ import { PollSchedule, waitUntil } from "./wait";
  * Deletes the secret (`DELETE /secrets/{name}`, every version). A secret that is already gone
  * (404) counts as deleted. On a vault with soft delete it then waits until the deleted secret
  * is visible, so that a create of the same name right after finds it and recovers it. With
- * `purgeOnDelete` it purges the deleted secret and waits until the name is free; a 403 on the
- * purge (purge protection) is logged as a warning and the delete still succeeds.
+ * `purgeOnDelete` it purges the deleted secret and waits until the name is free. A 403 on the
+ * purge (purge protection) is logged as a warning, and the delete still succeeds.
  * Needs `delete`, `get` on deleted secrets and, to purge, `purge` (role Key Vault Secrets Officer).
  */
 export async function deleteSecretResource(properties: object): Promise<void> {
@@ -59,14 +59,17 @@ async function deletedSecretVisible(target: SecretTarget): Promise<boolean> {
             return false;
         }
         if (hasKeyVaultStatus(error, 403)) {
-            logInfo(`Not waiting for the deleted ${describeTarget(target)}: reading deleted secrets is forbidden.`);
+            logInfo(
+                `Not waiting for the deleted ${describeTarget(target)}: reading deleted ` +
+                    "secrets is forbidden.",
+            );
             return true;
         }
         throw error;
     }
 }
 
-/** Returns whether the name is free: no deleted secret holds it. */
+/** Returns whether the name is free, that is, no deleted secret uses it. */
 async function nameIsFree(target: SecretTarget): Promise<boolean> {
     try {
         await getDeletedSecret(target);
@@ -104,7 +107,8 @@ async function purgeSecret(target: SecretTarget): Promise<void> {
 }
 
 function warnPurgeForbidden(target: SecretTarget, error: unknown): void {
-    const requestId = isKeyVaultError(error) && error.requestId ? `, request ID ${error.requestId}` : "";
+    const requestId =
+        isKeyVaultError(error) && error.requestId ? `, request ID ${error.requestId}` : "";
     logWarning(
         `Purge of the deleted ${describeTarget(target)} was denied (HTTP 403${requestId}): the ` +
             "vault has purge protection or the client lacks the purge permission. The secret " +

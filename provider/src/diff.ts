@@ -32,9 +32,8 @@ function comparableTags(tags: unknown): string | undefined {
     if (tags === undefined || tags === null) {
         return undefined;
     }
-    const entries = Object.entries(tags as Record<string, unknown>).sort(([a], [b]) =>
-        a < b ? -1 : a > b ? 1 : 0,
-    );
+    const entries = Object.entries(tags as Record<string, unknown>);
+    entries.sort(([left], [right]) => left.localeCompare(right, "en"));
     return entries.length === 0 ? undefined : JSON.stringify(entries);
 }
 
@@ -56,7 +55,8 @@ function dateChanged(oldDate: unknown, newDate: unknown): boolean {
     if (isUnknown(newDate)) {
         return true;
     }
-    const normalize = (date: unknown) => comparableDate(typeof date === "string" ? date : undefined);
+    const normalize = (date: unknown) =>
+        comparableDate(typeof date === "string" ? date : undefined);
     return normalize(oldDate) !== normalize(newDate);
 }
 
@@ -70,8 +70,8 @@ function replacedProperties(olds: Partial<SecretOutputs>, news: Inputs): string[
     } else if (!sameVault(olds.vaultUrl, newUrl)) {
         replaces.push(vaultProperty);
     }
-    // Key Vault compares secret names case-insensitively, so a change of case is the same
-    // secret; replacing it would delete the secret that the create had just written.
+    // Key Vault compares secret names case-insensitively, so a change of case names the same
+    // secret. Replacing it would delete the secret that the create had just written.
     const newName = news.secretName;
     if (isUnknown(newName) || typeof newName !== "string" || olds.secretName === undefined) {
         replaces.push("secretName");

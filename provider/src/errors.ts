@@ -21,7 +21,7 @@ const ERROR_NAME = "KeyVaultError";
  * that timed out.
  *
  * The message names the vault, the secret, the HTTP status and the service's error code, and
- * says what to do next. It never contains a request or response body, a token, a credential
+ * gives the next step. It never contains a request or response body, a token, a credential
  * or the secret value. The error has no `id` property on purpose: the Pulumi dynamic provider
  * host reads an `id` on an error thrown by `create` or `update` as "created but failed to
  * initialize".

@@ -14,7 +14,7 @@ export interface LatestSecret {
  * Reads the latest version of the secret, or returns undefined when the vault has none
  * (404: never created, deleted, soft-deleted or purged).
  *
- * A disabled latest version answers `GET /secrets/{name}` with 403 `SecretDisabled` and its
+ * For a disabled latest version, `GET /secrets/{name}` returns 403 `SecretDisabled` and its
  * value cannot be read at all, so its properties come from the version list instead.
  */
 export async function readLatestSecret(target: SecretTarget): Promise<LatestSecret | undefined> {

@@ -13,7 +13,7 @@ import { libraryState, LogSink } from "./state";
  */
 function writeToPulumiLog(severity: "info" | "warn", message: string): void {
     const delivery = severity === "warn" ? pulumi.log.warn(message) : pulumi.log.info(message);
-    // A log line that cannot be delivered must never fail the operation that wrote it.
+    // Delivery failures are dropped so that logging cannot fail the operation that logs.
     delivery.catch(() => undefined);
 }
 

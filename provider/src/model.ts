@@ -1,3 +1,4 @@
+import { vaultNameFromUrl } from "./clouds";
 import { canonicalDate, formatEpochSeconds, parseRfc3339 } from "./dates";
 
 /** The value the Pulumi engine sends for an input that is unknown during a preview. */
@@ -7,7 +8,7 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export interface SecretInputs {
     /** Normalized vault URL, derived from `vaultName` when that was given. */
     vaultUrl: string;
-    /** Vault name, when the program gave one. */
+    /** Vault name, as the program gave it or derived from a standard vault URL. */
     vaultName?: string;
     /** Secret name. */
     secretName: string;
@@ -161,16 +162,22 @@ function computedOutputs(bundle: WireSecretBundle) {
     const attributes = bundle.attributes ?? {};
     return dropUndefined({
         ...parseSecretId(bundle.id ?? ""),
-        createdOn: attributes.created === undefined ? undefined : formatEpochSeconds(attributes.created),
-        updatedOn: attributes.updated === undefined ? undefined : formatEpochSeconds(attributes.updated),
+        createdOn:
+            attributes.created === undefined ? undefined : formatEpochSeconds(attributes.created),
+        updatedOn:
+            attributes.updated === undefined ? undefined : formatEpochSeconds(attributes.updated),
         recoveryLevel: attributes.recoveryLevel,
         recoverableDays: attributes.recoverableDays,
     });
 }
 
-/** Returns the outputs after a write: declared properties from `inputs`, the rest from `bundle`. */
+/**
+ * Returns the outputs after a write: declared properties from `inputs`, the rest from
+ * `bundle`, and `vaultName` derived from a vault URL under a known suffix when not declared.
+ */
 export function outputsAfterWrite(inputs: SecretInputs, bundle: WireSecretBundle): SecretOutputs {
-    return dropUndefined({ ...inputs, ...computedOutputs(bundle) }) as SecretOutputs;
+    const vaultName = inputs.vaultName ?? vaultNameFromUrl(inputs.vaultUrl);
+    return dropUndefined({ ...inputs, vaultName, ...computedOutputs(bundle) }) as SecretOutputs;
 }
 
 /**
@@ -183,7 +190,8 @@ export function outputsFromVault(
     value: string,
 ): SecretOutputs {
     const attributes = bundle.attributes ?? {};
-    const tags = bundle.tags !== undefined && Object.keys(bundle.tags).length > 0 ? bundle.tags : undefined;
+    const tags =
+        bundle.tags !== undefined && Object.keys(bundle.tags).length > 0 ? bundle.tags : undefined;
     return dropUndefined({
         ...previous,
         value,
@@ -248,7 +256,9 @@ export function pickOutputs(properties: object): SecretOutputs {
 
 /** Returns a copy of `record` without its undefined properties. */
 export function dropUndefined<T extends object>(record: T): T {
-    return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
+    return Object.fromEntries(
+        Object.entries(record).filter(([, value]) => value !== undefined),
+    ) as T;
 }
 
 /** Returns a date in canonical form (UTC, no fraction) for comparison, or undefined. */

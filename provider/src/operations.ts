@@ -1,4 +1,10 @@
-import { comparableDate, dropUndefined, outputsAfterWrite, outputsFromVault, parseSecretId } from "./model";
+import {
+    comparableDate,
+    dropUndefined,
+    outputsAfterWrite,
+    outputsFromVault,
+    parseSecretId,
+} from "./model";
 import { pickInputs, pickOutputs, SecretInputs, SecretOutputs, updateSecretBody } from "./model";
 import { readLatestSecret } from "./latest";
 import { SecretTarget, updateSecretVersion } from "./secrets-api";
@@ -6,7 +12,9 @@ import { requireSettings } from "./settings";
 import { writeSecretVersion } from "./write";
 
 /** Returns the target of requests about the secret that `properties` describe. */
-export function secretTarget(properties: Pick<SecretInputs, "vaultUrl" | "secretName">): SecretTarget {
+export function secretTarget(
+    properties: Pick<SecretInputs, "vaultUrl" | "secretName">,
+): SecretTarget {
     return {
         settings: requireSettings(),
         vaultUrl: properties.vaultUrl,
@@ -55,21 +63,21 @@ export async function readSecret(id: string, properties: object): Promise<ReadSe
     if (latest === undefined) {
         return { id: "" };
     }
-    // The value of a disabled version cannot be read, so the stored value is kept; a value
+    // The value of a disabled version cannot be read, so the stored value is kept. A value
     // changed out of band while the secret is disabled shows only once it is enabled again.
     const value = latest.valueKnown ? (latest.bundle.value as string) : previous.value;
     const props = outputsFromVault(previous, latest.bundle, value);
     return { id: id || props.versionlessId, props, inputs: pickInputs(props) };
 }
 
-/** How an update reaches the vault. */
+/** Kind of request that applies an update: none, a PATCH of the version, or a new version. */
 export type UpdatePlan = "none" | "patch" | "put";
 
 /**
- * Chooses how to apply new inputs: a new version (PUT) when the value changes or a content
- * type or date is removed (a PATCH cannot remove them), a PATCH of the current version when
- * only other properties change, and no request when only provider options or the case of
- * the secret name change.
+ * Chooses the request for an update. A value change, or a removed content type or date, needs
+ * a new version (PUT), because a PATCH leaves unchanged every field it does not send. Other
+ * property changes PATCH the current version. Changes of provider options, or of the case of
+ * the secret name, send nothing.
  */
 export function planUpdate(olds: SecretOutputs, news: SecretInputs): UpdatePlan {
     if (olds.value !== news.value) {
@@ -100,11 +108,14 @@ export interface UpdatedSecret {
 }
 
 /**
- * Applies new inputs to the secret as {@link planUpdate} chooses. A PATCH goes to the stored
- * version only while it is still the latest; when the secret changed out of band, or was
- * deleted, a new version is put instead. Needs `set` (role Key Vault Secrets Officer).
+ * Applies new inputs as {@link planUpdate} chooses. A PATCH goes to the stored version only
+ * while it is still the latest. When the secret changed out of band or was deleted, a new
+ * version is put instead. Needs `set` (role Key Vault Secrets Officer).
  */
-export async function updateSecret(oldProperties: object, newProperties: object): Promise<UpdatedSecret> {
+export async function updateSecret(
+    oldProperties: object,
+    newProperties: object,
+): Promise<UpdatedSecret> {
     const olds = pickOutputs(oldProperties);
     const news = pickInputs(newProperties);
     const plan = planUpdate(olds, news);
@@ -114,7 +125,8 @@ export async function updateSecret(oldProperties: object, newProperties: object)
     const target = secretTarget(news);
     if (plan === "patch") {
         const latest = await readLatestSecret(target);
-        const latestVersion = latest?.bundle.id === undefined ? undefined : parseSecretId(latest.bundle.id).version;
+        const latestVersion =
+            latest?.bundle.id === undefined ? undefined : parseSecretId(latest.bundle.id).version;
         if (latestVersion !== undefined && latestVersion === olds.version) {
             const bundle = await updateSecretVersion(target, olds.version, updateSecretBody(news));
             return { outs: outputsAfterWrite(news, bundle) };

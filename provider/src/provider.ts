@@ -15,6 +15,9 @@ import { configureFromStack } from "./settings";
  * when the library is installed under `node_modules`, so the stored code stays small and
  * later library versions run for old states too. It captures no credential: settings come from
  * the `configure` hook and from `process.env` when a method runs.
+ *
+ * NOTE: stored states call `require("pulumi-azure-keyvault-secret/dist/{module}.js")` and the
+ * functions named here, so later versions must keep these modules and their exports.
  */
 export const keyVaultSecretProvider: pulumi.dynamic.ResourceProvider = {
     async configure(request) {

@@ -23,8 +23,8 @@ export interface KeyVaultSecretArgs {
     /**
      * Name of the secret: 1-127 letters, digits and hyphens. Default: the resource name.
      * Key Vault compares names case-insensitively, so a change of case updates the secret in
-     * place; any other change replaces it (the new secret is created before the old one is
-     * deleted).
+     * place. Any other change replaces it, and the new secret is created before the old one is
+     * deleted.
      */
     secretName?: pulumi.Input<string>;
     /**
@@ -48,7 +48,7 @@ export interface KeyVaultSecretArgs {
     /** RFC 3339 date-time after which the secret cannot be read, in whole seconds. */
     expiresOn?: pulumi.Input<string>;
     /**
-     * Whether creating a secret whose name a soft-deleted secret holds recovers that secret
+     * Whether creating a secret whose name a soft-deleted secret uses recovers that secret
      * and then sets the declared value as a new version. When false, the create fails and
      * its message names the `az keyvault secret recover` and `purge` commands. Default true.
      */
@@ -68,7 +68,7 @@ export interface KeyVaultSecretArgs {
  *
  * The Pulumi ID is the versionless secret URI (`https://{vault}/secrets/{name}`). A dynamic
  * provider cannot change the ID in an update, and every value change creates a new version,
- * so a versioned ID would go stale; the versioned URI is the output `versionedId`.
+ * so a versioned ID would go stale. The versioned URI is the output `versionedId`.
  *
  * Needs the data-plane role Key Vault Secrets Officer (or the access policy secret
  * permissions get, list, set, delete, recover and purge). Destroying deletes the secret; on a
@@ -79,7 +79,7 @@ export class KeyVaultSecret extends pulumi.dynamic.Resource {
     declare public readonly secretName: pulumi.Output<string>;
     /** Normalized vault URL, such as `https://myvault.vault.azure.net/`. */
     declare public readonly vaultUrl: pulumi.Output<string>;
-    /** Vault name, when given as input. */
+    /** Vault name, as given or derived from a vault URL under a known suffix. */
     declare public readonly vaultName: pulumi.Output<string | undefined>;
     /** Secret value; always a Pulumi secret. */
     declare public readonly value: pulumi.Output<string>;

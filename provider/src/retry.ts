@@ -8,7 +8,7 @@ export const BACKOFF_CAP_MS = 16_000;
 /** Largest delay between retries of a 403 that waits for a role assignment, in milliseconds. */
 export const ROLE_ASSIGNMENT_BACKOFF_CAP_MS = 30_000;
 
-/** Why a failed attempt may be retried. */
+/** Reason a failed attempt may be retried. */
 export type RetryReason =
     /** 429 or 503: honour `Retry-After` when present. */
     | "throttled"
@@ -18,9 +18,9 @@ export type RetryReason =
     | "access-pending";
 
 /**
- * Parses the delay that a response asks for, in milliseconds: `retry-after-ms` and
+ * Parses the delay that a response requests, in milliseconds: `retry-after-ms` and
  * `x-ms-retry-after-ms` (milliseconds), then `Retry-After` as seconds or as an HTTP date.
- * Returns undefined when no header holds a usable value.
+ * Returns undefined when no header contains a usable value.
  */
 export function parseRetryAfterMs(headers: Headers, nowMs: number): number | undefined {
     for (const name of ["retry-after-ms", "x-ms-retry-after-ms"]) {
@@ -115,7 +115,11 @@ export class RetryBudget {
         if (remainingMs <= 0) {
             return undefined;
         }
-        const backoff = backoffDelayMs(this.accessRetries, this.system.random, ROLE_ASSIGNMENT_BACKOFF_CAP_MS);
+        const backoff = backoffDelayMs(
+            this.accessRetries,
+            this.system.random,
+            ROLE_ASSIGNMENT_BACKOFF_CAP_MS,
+        );
         this.accessRetries += 1;
         return { delayMs: Math.min(backoff, remainingMs), retryNumber: this.accessRetries };
     }

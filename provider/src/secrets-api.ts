@@ -38,9 +38,9 @@ function send<T>(
 }
 
 function secretPath(target: SecretTarget, ...rest: string[]): string {
-    return ["/secrets", target.secretName, ...rest].map((part, index) =>
-        index === 0 ? part : encodeURIComponent(part),
-    ).join("/");
+    return ["/secrets", target.secretName, ...rest]
+        .map((part, index) => (index === 0 ? part : encodeURIComponent(part)))
+        .join("/");
 }
 
 function deletedSecretPath(target: SecretTarget, ...rest: string[]): string {

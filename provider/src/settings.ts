@@ -3,7 +3,7 @@ import { KeyVaultError } from "./errors";
 import { libraryState } from "./state";
 import { insecureUrlReason } from "./urls";
 
-/** Where one setting can be given, in the order they are read. */
+/** Sources of one setting, in the order they are read. */
 export interface SettingSources {
     /** Stack configuration keys, read first, in this order. */
     configKeys: readonly string[];
@@ -26,7 +26,10 @@ export const SETTING_SOURCES = {
         envVars: ["AZURE_CLIENT_SECRET", "ARM_CLIENT_SECRET"],
     },
     federatedTokenFile: { configKeys: [], envVars: ["AZURE_FEDERATED_TOKEN_FILE"] },
-    authorityHost: { configKeys: ["azure-keyvault:authorityHost"], envVars: ["AZURE_AUTHORITY_HOST"] },
+    authorityHost: {
+        configKeys: ["azure-keyvault:authorityHost"],
+        envVars: ["AZURE_AUTHORITY_HOST"],
+    },
     environment: {
         configKeys: ["azure-keyvault:environment", "azure-native:environment"],
         envVars: ["ARM_ENVIRONMENT"],
@@ -95,7 +98,9 @@ function stackConfigValues(): Record<string, string> {
     }
     try {
         const parsed: unknown = JSON.parse(text);
-        return typeof parsed === "object" && parsed !== null ? (parsed as Record<string, string>) : {};
+        return typeof parsed === "object" && parsed !== null
+            ? (parsed as Record<string, string>)
+            : {};
     } catch {
         return {};
     }
@@ -223,7 +228,9 @@ function normalizeAuthorityHost(authority: SettingValue, problems: string[]): st
     try {
         url = new URL(authority.value);
     } catch {
-        problems.push(`${authority.source} is not an absolute URL such as https://login.microsoftonline.com`);
+        problems.push(
+            `${authority.source} is not an absolute URL such as https://login.microsoftonline.com`,
+        );
         return authority.value;
     }
     const reason = insecureUrlReason(url);

@@ -50,7 +50,7 @@ export interface LibraryState {
     tokens: Map<string, TokenCacheEntry>;
     /** The system dependencies in use. */
     system: SystemDependencies;
-    /** Where log lines go; undefined means `pulumi.log`. */
+    /** Destination of log lines; undefined means `pulumi.log`. */
     logSink?: LogSink;
 }
 

@@ -7,13 +7,16 @@ const ENTRA_HINTS: Readonly<Record<number, string>> = {
         "the client secret is invalid; use the secret's value, not its secret ID, in " +
         "azure-keyvault:clientSecret or AZURE_CLIENT_SECRET",
     7000222: "the client secret has expired; create a new one for the application",
-    700016: "no application with this client ID exists in the tenant; check the client ID and tenant",
+    700016: "no application with this client ID exists in the tenant; check both IDs",
     90002: "the tenant does not exist; check the tenant ID",
     900023: "the tenant ID is not a valid tenant GUID or domain",
     700024: "the federated token is not valid at this time; check AZURE_FEDERATED_TOKEN_FILE",
     700027: "the client assertion is invalid; check AZURE_FEDERATED_TOKEN_FILE",
     70021: "no federated identity credential of the application matches the federated token",
 };
+
+/** Microsoft's public page that explains an Entra error code given as its number. */
+const ERROR_LOOKUP_URL = "https://login.microsoftonline.com/error?code=";
 
 /** Codes of a Microsoft Entra ID token error body. */
 export interface EntraErrorCodes {
@@ -31,7 +34,9 @@ export async function readEntraErrorCodes(response: Response): Promise<EntraErro
     try {
         const body = (await response.json()) as { error?: unknown; error_codes?: unknown };
         const error =
-            typeof body.error === "string" && /^[a-z_]{1,64}$/.test(body.error) ? body.error : undefined;
+            typeof body.error === "string" && /^[a-z_]{1,64}$/.test(body.error)
+                ? body.error
+                : undefined;
         const first = Array.isArray(body.error_codes) ? body.error_codes[0] : undefined;
         const entraCode = Number.isInteger(first) ? (first as number) : undefined;
         return { error, entraCode };
@@ -40,7 +45,7 @@ export async function readEntraErrorCodes(response: Response): Promise<EntraErro
     }
 }
 
-/** What the token was needed for, named in messages. */
+/** The vault and secret that a token was requested for, named in messages. */
 export interface TokenPurpose {
     /** Vault URL. */
     vaultUrl: string;
@@ -62,7 +67,7 @@ export function tokenErrorFromResponse(
         (codes.entraCode !== undefined ? ENTRA_HINTS[codes.entraCode] : undefined) ??
         (aadsts === undefined
             ? "check the tenant ID, client ID and client secret"
-            : `look up ${aadsts} at https://login.microsoftonline.com/error?code=${codes.entraCode}`);
+            : `look up ${aadsts} at ${ERROR_LOOKUP_URL}${codes.entraCode}`);
     const message =
         `Microsoft Entra ID rejected the token request for client ID ${credentials.clientId} ` +
         `in tenant ${credentials.tenantId} (HTTP ${statusCode}${codeText ? `, ${codeText}` : ""}` +

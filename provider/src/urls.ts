@@ -36,7 +36,7 @@ export function insecureUrlReason(url: URL): string | undefined {
 
 /**
  * Parses and normalizes a vault URL: lowercase scheme and host, no default port, path `/`.
- * Throws an `Error` whose message says what is wrong; the caller adds the property name.
+ * Throws an `Error` whose message names the problem. The caller adds the property name.
  */
 export function normalizeVaultUrl(text: string): string {
     let url: URL;

@@ -1,9 +1,9 @@
 import { KeyVaultError } from "./errors";
 
-/** Whether an operation reads or changes the secret; it decides which role a 403 asks for. */
+/** Whether an operation reads or changes the secret, which decides the role a 403 requires. */
 export type AccessKind = "read" | "write";
 
-/** What a Key Vault request is about, for log lines and error messages. */
+/** Subject of a Key Vault request, named in log lines and error messages. */
 export interface VaultRequestContext {
     /** Normalized vault URL. */
     vaultUrl: string;
@@ -47,7 +47,9 @@ export async function readServiceErrorCodes(response: Response): Promise<Service
         return {};
     }
     try {
-        const body = JSON.parse(text) as { error?: { code?: unknown; innererror?: { code?: unknown } } };
+        const body = JSON.parse(text) as {
+            error?: { code?: unknown; innererror?: { code?: unknown } };
+        };
         return {
             code: asErrorCode(body?.error?.code),
             innerCode: asErrorCode(body?.error?.innererror?.code),
@@ -75,10 +77,12 @@ function forbiddenNextStep(context: VaultRequestContext, innerCode: string | und
         );
     }
     if (innerCode === "ForbiddenByRbac") {
-        const role = context.access === "write" ? "Key Vault Secrets Officer" : "Key Vault Secrets User";
+        const role =
+            context.access === "write" ? "Key Vault Secrets Officer" : "Key Vault Secrets User";
         return (
             `Client ID ${context.clientId} needs the data-plane role "${role}" on the vault, ` +
-            `for example: az role assignment create --role "${role}" --assignee ${context.clientId} ` +
+            `for example: az role assignment create --role "${role}" ` +
+            `--assignee ${context.clientId} ` +
             `--scope $(az keyvault show --name ${vaultName} --query id -o tsv). A new role ` +
             "assignment can take minutes to apply; azure-keyvault:roleAssignmentWaitSeconds " +
             "sets how long this provider waits for it."
@@ -104,7 +108,7 @@ function conflictNextStep(context: VaultRequestContext, innerCode: string | unde
     const vaultName = vaultNameForCommand(context.vaultUrl);
     if (innerCode === "ObjectIsDeletedButRecoverable") {
         return (
-            "A soft-deleted secret holds this name. Set recoverSoftDeleted: true to recover it, " +
+            "A soft-deleted secret uses this name. Set recoverSoftDeleted: true to recover it, " +
             `or run az keyvault secret recover --vault-name ${vaultName} --name ` +
             `${context.secretName} to keep it, or az keyvault secret purge --vault-name ` +
             `${vaultName} --name ${context.secretName} to delete it for good, then run again.`
@@ -160,7 +164,8 @@ export function vaultErrorFromResponse(
 ): KeyVaultError {
     const codeText = [codes.code, codes.innerCode].filter((code) => code !== undefined).join("/");
     const parts = [
-        `Key Vault ${context.operation} of ${describeTarget(context)} failed with HTTP ${statusCode}`,
+        `Key Vault ${context.operation} of ${describeTarget(context)} failed`,
+        ` with HTTP ${statusCode}`,
         codeText === "" ? "" : ` (${codeText})`,
         facts.retries > 0 ? ` after ${facts.retries} retries` : "",
         facts.requestId === undefined ? "" : `, request ID ${facts.requestId}`,
@@ -203,12 +208,12 @@ export function vaultErrorFromNetworkFailure(
     retries: number,
     timeoutMs: number,
 ): KeyVaultError {
-    const what =
+    const failure =
         errorCode === "TimeoutError"
             ? `got no response within ${timeoutMs / 1000} s (azure-keyvault:requestTimeoutSeconds)`
             : `failed to connect (${errorCode})`;
     const message =
-        `Key Vault ${context.operation} of ${describeTarget(context)} ${what}` +
+        `Key Vault ${context.operation} of ${describeTarget(context)} ${failure}` +
         `${retries > 0 ? ` after ${retries} retries` : ""}. Check that the vault URL is right ` +
         "and that this machine can reach the vault.";
     return new KeyVaultError(message, {

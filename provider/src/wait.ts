@@ -37,7 +37,9 @@ export class PollSchedule {
         }
         if (this.polls === 0) {
             const seconds = this.target.settings.operationTimeoutMs / 1000;
-            logInfo(`Waiting up to ${seconds} s for ${describeTarget(this.target)} to ${this.goal}.`);
+            logInfo(
+                `Waiting up to ${seconds} s for ${describeTarget(this.target)} to ${this.goal}.`,
+            );
         }
         this.polls += 1;
         await system().sleep(Math.min(this.delayMs, remainingMs));

@@ -22,10 +22,10 @@ function isPendingConflict(error: unknown): boolean {
  * Creates a new version of the secret with the value and every declared property
  * (`PUT /secrets/{name}`).
  *
- * When a soft-deleted secret holds the name (409 `ObjectIsDeletedButRecoverable`) and
+ * When a soft-deleted secret uses the name (409 `ObjectIsDeletedButRecoverable`) and
  * `recoverSoftDeleted` is true, it recovers that secret, waits until it can be read, and puts
- * the declared value as a new version; when false, the 409 error is thrown, and its message
- * names the `az` commands that recover or purge. While a deletion or recovery is still running
+ * the declared value as a new version. When `recoverSoftDeleted` is false, it throws the 409
+ * error, whose message names the `az` commands that recover or purge. While a deletion or recovery is still running
  * (409 `ObjectIsBeingDeleted` or `ObjectIsBeingRecovered`), it waits and tries again, up to
  * the operation timeout.
  */
@@ -55,7 +55,7 @@ export async function writeSecretVersion(
 
 /**
  * Recovers the soft-deleted secret and waits until `GET /secrets/{name}` finds it: right after
- * a recovery the vault answers 404 for a while. A 403 `SecretDisabled` also means it is back.
+ * a recovery the vault returns 404 for a while. A 403 `SecretDisabled` also means it is back.
  */
 async function recoverSecret(target: SecretTarget): Promise<void> {
     logInfo(
@@ -69,7 +69,7 @@ async function recoverSecret(target: SecretTarget): Promise<void> {
             break;
         } catch (error) {
             if (hasKeyVaultStatus(error, 404)) {
-                // Nothing to recover any more (purged or recovered meanwhile): the next PUT decides.
+                // Purged or recovered meanwhile, so nothing is left to recover: the PUT decides.
                 return;
             }
             if (!isPendingConflict(error)) {

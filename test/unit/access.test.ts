@@ -67,7 +67,9 @@ describe("access errors", () => {
         mockToken();
         process.env.AZURE_KEYVAULT_ROLE_ASSIGNMENT_WAIT_SECONDS = "0";
         vault().get(`/secrets/db?${API}`).reply(403, RBAC);
-        const error = await captureError(() => provider.read!(`${VAULT}/secrets/db`, secretOutputs("db", VERSION_1)));
+        const error = await captureError(() =>
+            provider.read!(`${VAULT}/secrets/db`, secretOutputs("db", VERSION_1)),
+        );
         assert.match(error.message, /Key Vault Secrets User/);
         assert.deepStrictEqual(environment.sleeps, []);
     });
@@ -87,7 +89,9 @@ describe("access errors", () => {
 
     it("do not retry the firewall", async () => {
         mockToken();
-        const scope = vault().put(`/secrets/db?${API}`).reply(403, errorBody("Forbidden", "ForbiddenByFirewall"));
+        const scope = vault()
+            .put(`/secrets/db?${API}`)
+            .reply(403, errorBody("Forbidden", "ForbiddenByFirewall"));
         const error = await captureError(() => provider.create(secretInputs("db")));
         assert.ok(scope.isDone());
         assert.deepStrictEqual(environment.sleeps, []);
@@ -124,10 +128,17 @@ describe("transport security", () => {
         nock("http://127.0.0.1:47001")
             .post("/11111111-2222-3333-4444-555555555555/oauth2/v2.0/token")
             .reply(200, { token_type: "Bearer", expires_in: 3599, access_token: ACCESS_TOKEN });
-        const scope = nock("http://127.0.0.1:47002", { reqheaders: { authorization: `Bearer ${ACCESS_TOKEN}` } })
+        const scope = nock("http://127.0.0.1:47002", {
+            reqheaders: { authorization: `Bearer ${ACCESS_TOKEN}` },
+        })
             .put(`/secrets/db?${API}`)
-            .reply(200, { ...secretBundle("db", VERSION_1), id: `http://127.0.0.1:47002/secrets/db/${VERSION_1}` });
-        const result = await provider.create(secretInputs("db", { vaultUrl: "http://127.0.0.1:47002/" }));
+            .reply(200, {
+                ...secretBundle("db", VERSION_1),
+                id: `http://127.0.0.1:47002/secrets/db/${VERSION_1}`,
+            });
+        const result = await provider.create(
+            secretInputs("db", { vaultUrl: "http://127.0.0.1:47002/" }),
+        );
         assert.ok(scope.isDone());
         assert.strictEqual(result.id, "http://127.0.0.1:47002/secrets/db");
     });

@@ -40,7 +40,9 @@ describe("check", () => {
     });
 
     it("derives the vault URL from vaultName", () => {
-        const { inputs, failures } = checkSecretInputs(validInputs({ vaultUrl: undefined, vaultName: "MyVault" }));
+        const { inputs, failures } = checkSecretInputs(
+            validInputs({ vaultUrl: undefined, vaultName: "MyVault" }),
+        );
         assert.deepStrictEqual(failures, []);
         assert.strictEqual(inputs.vaultUrl, "https://myvault.vault.azure.net/");
         assert.strictEqual(inputs.vaultName, "MyVault");
@@ -49,14 +51,18 @@ describe("check", () => {
     it("derives the vault URL in another cloud", () => {
         environment.config["azure-keyvault:environment"] = "usgovernment";
         applyConfig(environment);
-        const { inputs } = checkSecretInputs(validInputs({ vaultUrl: undefined, vaultName: "gov" }));
+        const { inputs } = checkSecretInputs(
+            validInputs({ vaultUrl: undefined, vaultName: "gov" }),
+        );
         assert.strictEqual(inputs.vaultUrl, "https://gov.vault.usgovcloudapi.net/");
     });
 
     it("derives the cloud from the authority host", () => {
         environment.config["azure-keyvault:authorityHost"] = "https://login.chinacloudapi.cn/";
         applyConfig(environment);
-        const { inputs } = checkSecretInputs(validInputs({ vaultUrl: undefined, vaultName: "cnvault" }));
+        const { inputs } = checkSecretInputs(
+            validInputs({ vaultUrl: undefined, vaultName: "cnvault" }),
+        );
         assert.strictEqual(inputs.vaultUrl, "https://cnvault.vault.azure.cn/");
     });
 
@@ -69,12 +75,27 @@ describe("check", () => {
         ["both vaultUrl and vaultName", { vaultName: "other" }, "vaultName", /exactly one/],
         ["neither vaultUrl nor vaultName", { vaultUrl: undefined }, "vaultUrl", /exactly one/],
         ["vaultUrl not a URL", { vaultUrl: "unit-vault" }, "vaultUrl", /vaultUrl is invalid/],
-        ["http vaultUrl off loopback", { vaultUrl: "http://kv.example.test/" }, "vaultUrl", /https/],
+        [
+            "http vaultUrl off loopback",
+            { vaultUrl: "http://kv.example.test/" },
+            "vaultUrl",
+            /https/,
+        ],
         ["vaultUrl with a path", { vaultUrl: `${VAULT_URL}secrets` }, "vaultUrl", /no path/],
         ["invalid vaultName", { vaultUrl: undefined, vaultName: "a_b" }, "vaultName", /vaultName/],
-        ["date without zone", { notBefore: "2027-01-01T00:00:00" }, "notBefore", /notBefore.*RFC 3339/],
+        [
+            "date without zone",
+            { notBefore: "2027-01-01T00:00:00" },
+            "notBefore",
+            /notBefore.*RFC 3339/,
+        ],
         ["impossible date", { expiresOn: "2027-02-30T00:00:00Z" }, "expiresOn", /expiresOn/],
-        ["fraction of a second", { expiresOn: "2027-01-01T00:00:00.5Z" }, "expiresOn", /whole seconds/],
+        [
+            "fraction of a second",
+            { expiresOn: "2027-01-01T00:00:00.5Z" },
+            "expiresOn",
+            /whole seconds/,
+        ],
         [
             "notBefore after expiresOn",
             { notBefore: "2028-01-01T00:00:00Z", expiresOn: "2027-01-01T00:00:00Z" },
@@ -82,7 +103,12 @@ describe("check", () => {
             /notBefore .* is after expiresOn/,
         ],
         ["content type of 256", { contentType: "t".repeat(256) }, "contentType", /contentType/],
-        ["16 tags", { tags: Object.fromEntries([...Array(16).keys()].map((i) => [`t${i}`, "v"])) }, "tags", /16 entries/],
+        [
+            "16 tags",
+            { tags: Object.fromEntries([...Array(16).keys()].map((i) => [`t${i}`, "v"])) },
+            "tags",
+            /16 entries/,
+        ],
         ["tag name of 513", { tags: { ["n".repeat(513)]: "v" } }, "tags", /tag name/],
         ["tag value of 513", { tags: { owner: "v".repeat(513) } }, "tags", /tag "owner"/],
         ["tag value not a string", { tags: { owner: 5 } }, "tags", /tag "owner"/],
@@ -101,16 +127,32 @@ describe("check", () => {
     }
 
     it("accepts the limits exactly", () => {
-        const tags = Object.fromEntries([...Array(15).keys()].map((i) => [`t${i}`, "v".repeat(512)]));
+        const tags = Object.fromEntries(
+            [...Array(15).keys()].map((i) => [`t${i}`, "v".repeat(512)]),
+        );
         const { failures } = checkSecretInputs(
-            validInputs({ secretName: "a".repeat(127), value: "x".repeat(25 * 1024), contentType: "t".repeat(255), tags }),
+            validInputs({
+                secretName: "a".repeat(127),
+                value: "x".repeat(25 * 1024),
+                contentType: "t".repeat(255),
+                tags,
+            }),
         );
         assert.deepStrictEqual(failures, []);
     });
 
     it("accepts loopback http vault URLs", () => {
-        for (const vaultUrl of ["http://127.0.0.1:8443/", "http://localhost:1/", "http://[::1]:9/", "http://127.9.8.7/"]) {
-            assert.deepStrictEqual(checkSecretInputs(validInputs({ vaultUrl })).failures, [], vaultUrl);
+        for (const vaultUrl of [
+            "http://127.0.0.1:8443/",
+            "http://localhost:1/",
+            "http://[::1]:9/",
+            "http://127.9.8.7/",
+        ]) {
+            assert.deepStrictEqual(
+                checkSecretInputs(validInputs({ vaultUrl })).failures,
+                [],
+                vaultUrl,
+            );
         }
     });
 

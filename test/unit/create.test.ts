@@ -57,6 +57,7 @@ describe("create", () => {
         assert.strictEqual(result.outs.recoveryLevel, "Recoverable+Purgeable");
         assert.strictEqual(result.outs.enabled, false);
         assert.strictEqual(result.outs.vaultUrl, VAULT_URL);
+        assert.strictEqual(result.outs.vaultName, "unit-vault");
         assert.strictEqual("__provider" in result.outs, false);
     });
 
@@ -85,7 +86,11 @@ describe("create", () => {
         assert.deepStrictEqual(bodies.length, 2);
         assert.deepStrictEqual(bodies[0], bodies[1]);
         assert.deepStrictEqual(environment.sleeps, [1000, 2000]);
-        assert.ok(environment.logs.some((line) => /Recovering the soft-deleted secret "db"/.test(line.message)));
+        assert.ok(
+            environment.logs.some((line) =>
+                /Recovering the soft-deleted secret "db"/.test(line.message),
+            ),
+        );
     });
 
     it("counts a disabled recovered secret as readable", async () => {
@@ -105,7 +110,9 @@ describe("create", () => {
 
     it("names az commands when recovery is off", async () => {
         const scope = vault().put(`/secrets/db?${API}`).reply(409, DELETED_BUT_RECOVERABLE);
-        const error = await captureError(() => provider.create(secretInputs("db", { recoverSoftDeleted: false })));
+        const error = await captureError(() =>
+            provider.create(secretInputs("db", { recoverSoftDeleted: false })),
+        );
         assert.ok(scope.isDone());
         assert.ok(isKeyVaultError(error));
         assert.strictEqual(error.statusCode, 409);
@@ -160,7 +167,10 @@ describe("create", () => {
         assert.ok(isKeyVaultError(error));
         assert.strictEqual(error.code, "OperationTimedOut");
         assert.match(error.message, /Timed out after 20 s/);
-        assert.match(error.message, /secret "db" in vault https:\/\/unit-vault\.vault\.azure\.net\//);
+        assert.match(
+            error.message,
+            /secret "db" in vault https:\/\/unit-vault\.vault\.azure\.net\//,
+        );
         assert.match(error.message, /azure-keyvault:operationTimeoutSeconds/);
         assert.deepStrictEqual(environment.sleeps, [1000, 2000, 4000, 8000, 5000]);
         assert.strictEqual("id" in error, false);

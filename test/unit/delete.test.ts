@@ -16,7 +16,10 @@ import {
 } from "./helpers";
 
 const ID = `${VAULT}/secrets/db`;
-const DELETED = { ...secretBundle("db", VERSION_1, { value: undefined }), recoveryId: `${VAULT}/deletedsecrets/db` };
+const DELETED = {
+    ...secretBundle("db", VERSION_1, { value: undefined }),
+    recoveryId: `${VAULT}/deletedsecrets/db`,
+};
 
 describe("delete", () => {
     const environment = useUnitEnvironment();
@@ -107,7 +110,10 @@ describe("delete", () => {
         assert.ok(scope.isDone());
         const warnings = environment.logs.filter((line) => line.severity === "warn");
         assert.strictEqual(warnings.length, 1);
-        assert.match(warnings[0].message, /Purge of the deleted secret "db" in vault https:\/\/unit-vault/);
+        assert.match(
+            warnings[0].message,
+            /Purge of the deleted secret "db" in vault https:\/\/unit-vault/,
+        );
         assert.match(warnings[0].message, /purge protection/);
         assert.match(warnings[0].message, /purge-request/);
     });
@@ -120,10 +126,15 @@ describe("delete", () => {
             .get(`/deletedsecrets/db?${API}`)
             .times(3)
             .reply(404, errorBody("SecretNotFound"));
-        const error = await captureError(() => provider.delete!(ID, secretOutputs("db", VERSION_1)));
+        const error = await captureError(() =>
+            provider.delete!(ID, secretOutputs("db", VERSION_1)),
+        );
         assert.ok(isKeyVaultError(error));
         assert.strictEqual(error.code, "OperationTimedOut");
-        assert.match(error.message, /secret "db" in vault https:\/\/unit-vault\.vault\.azure\.net\/ to appear/);
+        assert.match(
+            error.message,
+            /secret "db" in vault https:\/\/unit-vault\.vault\.azure\.net\/ to appear/,
+        );
         assert.deepStrictEqual(environment.sleeps, [1000, 2000]);
     });
 });

@@ -4,10 +4,16 @@ import { diffSecret } from "../../provider/src/diff";
 import { UNKNOWN } from "../../provider/src/model";
 import { secretInputs, secretOutputs, VERSION_1 } from "./helpers";
 
-const olds = secretOutputs("db", VERSION_1, { contentType: "text/plain", tags: { a: "1", b: "2" } });
+const olds = secretOutputs("db", VERSION_1, {
+    contentType: "text/plain",
+    tags: { a: "1", b: "2" },
+});
 
 function diffWith(overrides: Record<string, unknown>) {
-    return diffSecret(olds, secretInputs("db", { contentType: "text/plain", tags: { b: "2", a: "1" }, ...overrides }));
+    return diffSecret(
+        olds,
+        secretInputs("db", { contentType: "text/plain", tags: { b: "2", a: "1" }, ...overrides }),
+    );
 }
 
 describe("diff", () => {
@@ -66,7 +72,10 @@ describe("diff", () => {
     });
 
     it("treats vaultName and its URL as one vault", () => {
-        const result = diffWith({ vaultName: "unit-vault", vaultUrl: "https://unit-vault.vault.azure.net/" });
+        const result = diffWith({
+            vaultName: "unit-vault",
+            vaultUrl: "https://unit-vault.vault.azure.net/",
+        });
         assert.strictEqual(result.changes, false);
     });
 
@@ -97,7 +106,10 @@ describe("diff", () => {
 
     it("compares dates as instants", () => {
         const stored = secretOutputs("db", VERSION_1, { expiresOn: "2028-01-01T00:00:00Z" });
-        const result = diffSecret(stored, secretInputs("db", { expiresOn: "2028-01-01T01:00:00+01:00" }));
+        const result = diffSecret(
+            stored,
+            secretInputs("db", { expiresOn: "2028-01-01T01:00:00+01:00" }),
+        );
         assert.strictEqual(result.changes, false);
     });
 

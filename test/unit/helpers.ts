@@ -68,7 +68,9 @@ export function useUnitEnvironment(): UnitEnvironment {
                 random: () => 0.5,
             }),
         );
-        restores.push(captureLogs((severity, message) => environment.logs.push({ severity, message })));
+        restores.push(
+            captureLogs((severity, message) => environment.logs.push({ severity, message })),
+        );
         nock.disableNetConnect();
     });
 
@@ -161,7 +163,11 @@ export function secretInputs(name: string, overrides: Record<string, unknown> = 
 }
 
 /** Returns stored outputs for a secret named `name` at `version`. */
-export function secretOutputs(name: string, version: string, overrides: Record<string, unknown> = {}) {
+export function secretOutputs(
+    name: string,
+    version: string,
+    overrides: Record<string, unknown> = {},
+) {
     return {
         ...secretInputs(name),
         versionedId: `${VAULT}/secrets/${name}/${version}`,

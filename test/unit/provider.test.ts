@@ -18,7 +18,9 @@ const REPOSITORY_NODE_MODULES = path.join(__dirname, "..", "..", "node_modules")
 
 /** Serializes a provider the way `pulumi.dynamic.Resource` does before storing it. */
 async function serializeProvider(provider: object): Promise<string> {
-    const serialized = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+    const serialized = await pulumi.runtime.serializeFunction(() => provider, {
+        allowSecrets: true,
+    });
     assert.strictEqual(serialized.containsSecrets, false);
     return serialized.text;
 }
@@ -53,7 +55,11 @@ async function installLibraryCopy(root: string): Promise<string> {
     for (const file of await fs.readdir(SOURCE_DIRECTORY)) {
         const source = await fs.readFile(path.join(SOURCE_DIRECTORY, file), "utf8");
         const output = ts.transpileModule(source, {
-            compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+            compilerOptions: {
+                module: ts.ModuleKind.CommonJS,
+                target: ts.ScriptTarget.ES2022,
+                esModuleInterop: true,
+            },
         });
         await fs.writeFile(path.join(dist, file.replace(/\.ts$/, ".js")), output.outputText);
     }
@@ -71,7 +77,13 @@ describe("serialized provider", () => {
         this.timeout(60_000);
         setCredentialsEverywhere();
         const text = await serializeProvider(keyVaultSecretProvider);
-        for (const secret of [CONFIG_SECRET, ENV_SECRET, NATIVE_SECRET, CLIENT_SECRET, ACCESS_TOKEN]) {
+        for (const secret of [
+            CONFIG_SECRET,
+            ENV_SECRET,
+            NATIVE_SECRET,
+            CLIENT_SECRET,
+            ACCESS_TOKEN,
+        ]) {
             assert.ok(!text.includes(secret), `serialized provider contains ${secret}`);
         }
         assert.match(text, /__pulumiAzureKeyVaultSecretState/);
@@ -90,7 +102,10 @@ describe("serialized provider", () => {
             assert.ok(!text.includes(CONFIG_SECRET));
             assert.ok(!text.includes(ENV_SECRET));
             for (const module of ["check", "delete", "diff", "operations", "settings"]) {
-                assert.ok(text.includes(`require("pulumi-azure-keyvault-secret/dist/${module}.js")`), module);
+                assert.ok(
+                    text.includes(`require("pulumi-azure-keyvault-secret/dist/${module}.js")`),
+                    module,
+                );
             }
             assert.ok(text.length < 4000, `serialized provider is ${text.length} characters`);
         } finally {
@@ -107,7 +122,10 @@ describe("KeyVaultSecret", () => {
             {
                 newResource: (args) => {
                     registrations.push(args);
-                    return { id: `${VAULT_URL}secrets/${args.inputs.secretName}`, state: args.inputs };
+                    return {
+                        id: `${VAULT_URL}secrets/${args.inputs.secretName}`,
+                        state: args.inputs,
+                    };
                 },
                 call: () => ({}),
             },
@@ -120,14 +138,23 @@ describe("KeyVaultSecret", () => {
     it("stores the value as a secret input", async function () {
         this.timeout(60_000);
         const { KeyVaultSecret } = await import("../../provider/src/resource");
-        const secret = new KeyVaultSecret("db-password", { vaultUrl: VAULT_URL, value: "plain text" });
+        const secret = new KeyVaultSecret("db-password", {
+            vaultUrl: VAULT_URL,
+            value: "plain text",
+        });
         const isSecret = await (secret.value as unknown as { isSecret: Promise<boolean> }).isSecret;
         const registration = registrations.find((args) => args.name === "db-password");
         assert.ok(registration !== undefined);
-        assert.strictEqual(registration.type, "pulumi-nodejs:dynamic/azure-keyvault:KeyVaultSecret");
+        assert.strictEqual(
+            registration.type,
+            "pulumi-nodejs:dynamic/azure-keyvault:KeyVaultSecret",
+        );
         assert.strictEqual(registration.inputs.secretName, "db-password");
         const storedValue = registration.inputs.value as Record<string, unknown>;
-        assert.strictEqual(storedValue["4dabf18193072939515e22adb298388d"], "1b47061264138c4ac30d75fd1eb44270");
+        assert.strictEqual(
+            storedValue["4dabf18193072939515e22adb298388d"],
+            "1b47061264138c4ac30d75fd1eb44270",
+        );
         assert.strictEqual(storedValue.value, "plain text");
         assert.strictEqual(isSecret, true);
     });

@@ -30,11 +30,24 @@ describe("read", () => {
                     value: "changed out of band",
                     contentType: "application/json",
                     tags: { owner: "someone-else" },
-                    attributes: { enabled: false, nbf: 1798761600, exp: 1830297600, created: 1767225700, updated: 1767225800, recoveryLevel: "Recoverable" },
+                    attributes: {
+                        enabled: false,
+                        nbf: 1798761600,
+                        exp: 1830297600,
+                        created: 1767225700,
+                        updated: 1767225800,
+                        recoveryLevel: "Recoverable",
+                    },
                 }),
             );
-        const stored = secretOutputs("db", VERSION_1, { contentType: "text/plain", purgeOnDelete: true });
-        const result = await provider.read!(`${VAULT}/secrets/db`, { ...stored, __provider: "serialized" });
+        const stored = secretOutputs("db", VERSION_1, {
+            contentType: "text/plain",
+            purgeOnDelete: true,
+        });
+        const result = await provider.read!(`${VAULT}/secrets/db`, {
+            ...stored,
+            __provider: "serialized",
+        });
         assert.strictEqual(result.id, `${VAULT}/secrets/db`);
         const props = result.props;
         assert.strictEqual(props.value, "changed out of band");
@@ -63,7 +76,10 @@ describe("read", () => {
 
     it("drops removed content type and tags", async () => {
         vault().get(`/secrets/db?${API}`).reply(200, secretBundle("db", VERSION_1));
-        const stored = secretOutputs("db", VERSION_1, { contentType: "text/plain", tags: { a: "b" } });
+        const stored = secretOutputs("db", VERSION_1, {
+            contentType: "text/plain",
+            tags: { a: "b" },
+        });
         const result = await provider.read!(`${VAULT}/secrets/db`, stored);
         assert.strictEqual("contentType" in result.props, false);
         assert.strictEqual("tags" in result.props, false);
@@ -108,7 +124,13 @@ describe("read", () => {
             .get(`/secrets/db?${API}`)
             .reply(403, errorBody("Forbidden", "SecretDisabled"))
             .get(`/secrets/db/versions?${API}&maxresults=25`)
-            .reply(200, { value: [], nextLink: "https://elsewhere.example.test/secrets/db/versions" });
-        await assert.rejects(provider.read!(`${VAULT}/secrets/db`, secretOutputs("db", VERSION_1)), /outside vault/);
+            .reply(200, {
+                value: [],
+                nextLink: "https://elsewhere.example.test/secrets/db/versions",
+            });
+        await assert.rejects(
+            provider.read!(`${VAULT}/secrets/db`, secretOutputs("db", VERSION_1)),
+            /outside vault/,
+        );
     });
 });

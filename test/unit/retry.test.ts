@@ -126,7 +126,10 @@ describe("retry", () => {
                     signals.push(init?.signal);
                     vaultCalls += 1;
                     if (vaultCalls === 1) {
-                        throw new DOMException("The operation was aborted due to timeout", "TimeoutError");
+                        throw new DOMException(
+                            "The operation was aborted due to timeout",
+                            "TimeoutError",
+                        );
                     }
                 }
                 return globalThis.fetch(input, init);
@@ -149,7 +152,10 @@ describe("retry", () => {
         const restore = overrideSystem({
             fetch: async (input, init) => {
                 if (String(input).startsWith(VAULT)) {
-                    throw new DOMException("The operation was aborted due to timeout", "TimeoutError");
+                    throw new DOMException(
+                        "The operation was aborted due to timeout",
+                        "TimeoutError",
+                    );
                 }
                 return globalThis.fetch(input, init);
             },
@@ -169,7 +175,10 @@ describe("retry", () => {
     it("stops after maxRetries", async () => {
         environment.config["azure-keyvault:maxRetries"] = "2";
         applyConfig(environment);
-        const scope = vault().get(`/secrets/db?${API}`).times(3).reply(500, errorBody("InternalError"));
+        const scope = vault()
+            .get(`/secrets/db?${API}`)
+            .times(3)
+            .reply(500, errorBody("InternalError"));
         const error = await captureError(readSecret);
         assert.ok(scope.isDone());
         assert.ok(isKeyVaultError(error));
@@ -188,7 +197,9 @@ describe("retry", () => {
     });
 
     it("refuses a Retry-After beyond the bound", async () => {
-        const scope = vault().get(`/secrets/db?${API}`).reply(429, THROTTLED, { "retry-after": "600" });
+        const scope = vault()
+            .get(`/secrets/db?${API}`)
+            .reply(429, THROTTLED, { "retry-after": "600" });
         const error = await captureError(readSecret);
         assert.ok(scope.isDone());
         assert.ok(isKeyVaultError(error));
@@ -201,7 +212,10 @@ describe("retry", () => {
         const scope = vault().get(`/secrets/db?${API}`).times(9).reply(500, {});
         await captureError(readSecret);
         assert.ok(scope.isDone());
-        assert.deepStrictEqual(environment.sleeps, [1000, 2000, 4000, 8000, 16000, 16000, 16000, 16000]);
+        assert.deepStrictEqual(
+            environment.sleeps,
+            [1000, 2000, 4000, 8000, 16000, 16000, 16000, 16000],
+        );
     });
 
     it("does not retry 400", async () => {
@@ -215,10 +229,22 @@ describe("retry", () => {
 
 describe("retry delays", () => {
     it("scale by jitter between 0.8 and 1.2", () => {
-        assert.strictEqual(backoffDelayMs(0, () => 0), 800);
-        assert.strictEqual(backoffDelayMs(0, () => 0.5), 1000);
-        assert.strictEqual(backoffDelayMs(2, () => 0.999999), 4800);
-        assert.strictEqual(backoffDelayMs(10, () => 0.5), 16000);
+        assert.strictEqual(
+            backoffDelayMs(0, () => 0),
+            800,
+        );
+        assert.strictEqual(
+            backoffDelayMs(0, () => 0.5),
+            1000,
+        );
+        assert.strictEqual(
+            backoffDelayMs(2, () => 0.999999),
+            4800,
+        );
+        assert.strictEqual(
+            backoffDelayMs(10, () => 0.5),
+            16000,
+        );
     });
 
     it("parse millisecond headers first", () => {

@@ -28,7 +28,9 @@ const ECHO = `value ${SECRET_VALUE} token ${ACCESS_TOKEN} secret ${CLIENT_SECRET
 
 /** An error body whose message echoes every sensitive string, as a careless service might. */
 function echoingError(code: string, innerCode?: string) {
-    return { error: { code, message: ECHO, ...(innerCode ? { innererror: { code: innerCode } } : {}) } };
+    return {
+        error: { code, message: ECHO, ...(innerCode ? { innererror: { code: innerCode } } : {}) },
+    };
 }
 
 describe("secrecy", () => {
@@ -59,7 +61,10 @@ describe("secrecy", () => {
         assert.ok(texts.length > 40, `only ${texts.length} texts collected`);
         for (const text of texts) {
             for (const sensitive of SENSITIVE) {
-                assert.ok(!text.includes(sensitive), `leaked ${sensitive.slice(0, 6)}… in: ${text}`);
+                assert.ok(
+                    !text.includes(sensitive),
+                    `leaked ${sensitive.slice(0, 6)}… in: ${text}`,
+                );
             }
         }
     });
@@ -67,7 +72,11 @@ describe("secrecy", () => {
     it("token rejection", async () => {
         nock(LOGIN)
             .post(`/${TENANT}/oauth2/v2.0/token`)
-            .reply(401, { error: "invalid_client", error_description: ECHO, error_codes: [7000215] });
+            .reply(401, {
+                error: "invalid_client",
+                error_description: ECHO,
+                error_codes: [7000215],
+            });
         await collect(() => provider.create(secretInputs("db")));
     });
 
@@ -106,7 +115,10 @@ describe("secrecy", () => {
         it(`vault ${title} on update`, async () => {
             mockToken();
             vault().put(`/secrets/db?${API}`).times(5).reply(status, echoingError(code, innerCode));
-            const news = secretInputs("db", { value: `${SECRET_VALUE}-next`, recoverSoftDeleted: false });
+            const news = secretInputs("db", {
+                value: `${SECRET_VALUE}-next`,
+                recoverSoftDeleted: false,
+            });
             await collect(() => provider.update!(ID, secretOutputs("db", VERSION_1), news));
         });
         it(`vault ${title} on read`, async () => {
@@ -116,7 +128,10 @@ describe("secrecy", () => {
         });
         it(`vault ${title} on delete`, async () => {
             mockToken();
-            vault().delete(`/secrets/db?${API}`).times(5).reply(status, echoingError(code, innerCode));
+            vault()
+                .delete(`/secrets/db?${API}`)
+                .times(5)
+                .reply(status, echoingError(code, innerCode));
             await collect(() => provider.delete!(ID, secretOutputs("db", VERSION_1)));
         });
     }
@@ -155,7 +170,10 @@ describe("secrecy", () => {
 
     it("purge protection warning", async () => {
         mockToken();
-        const deleted = { ...secretBundle("db", VERSION_1), recoveryId: `${VAULT}/deletedsecrets/db` };
+        const deleted = {
+            ...secretBundle("db", VERSION_1),
+            recoveryId: `${VAULT}/deletedsecrets/db`,
+        };
         vault()
             .delete(`/secrets/db?${API}`)
             .reply(200, deleted)
@@ -175,6 +193,10 @@ describe("secrecy", () => {
             tags: { owner: 5 },
         });
         assert.ok(failures.length >= 3);
-        texts.push(...failures.map((failure) => failure.reason).filter((reason) => !reason.startsWith("vaultUrl")));
+        texts.push(
+            ...failures
+                .map((failure) => failure.reason)
+                .filter((reason) => !reason.startsWith("vaultUrl")),
+        );
     });
 });

@@ -2,7 +2,11 @@ import * as assert from "assert";
 
 import { AZURE_CLOUDS, scopeForVault, vaultNameFromUrl } from "../../provider/src/clouds";
 import { formatEpochSeconds, parseRfc3339 } from "../../provider/src/dates";
-import { describeCredentialSources, readSetting, resolveSettings } from "../../provider/src/settings";
+import {
+    describeCredentialSources,
+    readSetting,
+    resolveSettings,
+} from "../../provider/src/settings";
 import { resetLibraryState } from "../../provider/src/state";
 import { isLoopbackHost } from "../../provider/src/urls";
 import { applyConfig, useUnitEnvironment } from "./helpers";
@@ -41,7 +45,9 @@ describe("settings", () => {
 
     it("fall back to PULUMI_CONFIG before configure", () => {
         resetLibraryState();
-        process.env.PULUMI_CONFIG = JSON.stringify({ "azure-keyvault:clientId": "from-pulumi-config" });
+        process.env.PULUMI_CONFIG = JSON.stringify({
+            "azure-keyvault:clientId": "from-pulumi-config",
+        });
         assert.strictEqual(readSetting("clientId")?.value, "from-pulumi-config");
     });
 
@@ -102,14 +108,26 @@ describe("settings", () => {
 describe("clouds", () => {
     it("scope follows the vault host", () => {
         const fallback = AZURE_CLOUDS.public;
-        assert.strictEqual(scopeForVault("https://a.vault.azure.net/", fallback), "https://vault.azure.net/.default");
+        assert.strictEqual(
+            scopeForVault("https://a.vault.azure.net/", fallback),
+            "https://vault.azure.net/.default",
+        );
         assert.strictEqual(
             scopeForVault("https://a.vault.usgovcloudapi.net/", fallback),
             "https://vault.usgovcloudapi.net/.default",
         );
-        assert.strictEqual(scopeForVault("https://a.vault.azure.cn/", fallback), "https://vault.azure.cn/.default");
-        assert.strictEqual(scopeForVault("http://127.0.0.1:8443/", AZURE_CLOUDS.china), "https://vault.azure.net/.default");
-        assert.strictEqual(scopeForVault("https://kv.corp.example/", AZURE_CLOUDS.china), "https://vault.azure.cn/.default");
+        assert.strictEqual(
+            scopeForVault("https://a.vault.azure.cn/", fallback),
+            "https://vault.azure.cn/.default",
+        );
+        assert.strictEqual(
+            scopeForVault("http://127.0.0.1:8443/", AZURE_CLOUDS.china),
+            "https://vault.azure.net/.default",
+        );
+        assert.strictEqual(
+            scopeForVault("https://kv.corp.example/", AZURE_CLOUDS.china),
+            "https://vault.azure.cn/.default",
+        );
     });
 
     it("vault name comes from known hosts", () => {
@@ -121,7 +139,13 @@ describe("clouds", () => {
         for (const host of ["localhost", "127.0.0.1", "127.255.0.9", "[::1]"]) {
             assert.strictEqual(isLoopbackHost(host), true, host);
         }
-        for (const host of ["128.0.0.1", "127.0.0.1.example.test", "localhost.example.test", "10.0.0.1", "127.0.0.256"]) {
+        for (const host of [
+            "128.0.0.1",
+            "127.0.0.1.example.test",
+            "localhost.example.test",
+            "10.0.0.1",
+            "127.0.0.256",
+        ]) {
             assert.strictEqual(isLoopbackHost(host), false, host);
         }
     });
@@ -129,8 +153,12 @@ describe("clouds", () => {
 
 describe("dates", () => {
     it("parse offsets to UTC seconds", () => {
-        assert.deepStrictEqual(parseRfc3339("2027-01-01T01:30:00+01:30"), { epochSeconds: 1798761600 });
-        assert.deepStrictEqual(parseRfc3339("2026-12-31T23:00:00-01:00"), { epochSeconds: 1798761600 });
+        assert.deepStrictEqual(parseRfc3339("2027-01-01T01:30:00+01:30"), {
+            epochSeconds: 1798761600,
+        });
+        assert.deepStrictEqual(parseRfc3339("2026-12-31T23:00:00-01:00"), {
+            epochSeconds: 1798761600,
+        });
         assert.deepStrictEqual(parseRfc3339("2027-01-01t00:00:00z"), { epochSeconds: 1798761600 });
     });
 

@@ -32,7 +32,11 @@ describe("update", () => {
                 return true;
             })
             .reply(200, secretBundle("db", VERSION_2));
-        const news = secretInputs("db", { value: "new value", contentType: "text/plain", tags: { owner: "a" } });
+        const news = secretInputs("db", {
+            value: "new value",
+            contentType: "text/plain",
+            tags: { owner: "a" },
+        });
         const result = await provider.update!(ID, olds, news);
         assert.ok(scope.isDone());
         assert.deepStrictEqual(body, {
@@ -56,7 +60,10 @@ describe("update", () => {
                 return true;
             })
             .reply(200, secretBundle("db", VERSION_1, { value: undefined }));
-        const news = secretInputs("db", { contentType: "application/json", expiresOn: "2028-01-01T00:00:00Z" });
+        const news = secretInputs("db", {
+            contentType: "application/json",
+            expiresOn: "2028-01-01T00:00:00Z",
+        });
         const result = await provider.update!(ID, olds, news);
         assert.ok(scope.isDone());
         assert.deepStrictEqual(body, {
@@ -91,7 +98,11 @@ describe("update", () => {
             .reply(200, secretBundle("db", VERSION_2))
             .put(`/secrets/db?${API}`)
             .reply(200, secretBundle("db", "c".repeat(32)));
-        const result = await provider.update!(ID, olds, secretInputs("db", { contentType: "text/csv" }));
+        const result = await provider.update!(
+            ID,
+            olds,
+            secretInputs("db", { contentType: "text/csv" }),
+        );
         assert.ok(scope.isDone());
         assert.strictEqual(result.outs.version, "c".repeat(32));
     });
