@@ -40,7 +40,9 @@ describe("create", () => {
             notBefore: "2027-01-01T00:00:00Z",
             expiresOn: "2028-01-01T00:00:00Z",
         });
+
         const result = await provider.create({ ...inputs, __provider: "serialized" });
+
         assert.ok(put.isDone());
         assert.deepStrictEqual(body, {
             value: SECRET_VALUE,
@@ -48,6 +50,7 @@ describe("create", () => {
             tags: { owner: "platform" },
             attributes: { enabled: false, nbf: 1798761600, exp: 1830297600 },
         });
+
         assert.strictEqual(result.id, `${VAULT}/secrets/db`);
         assert.strictEqual(result.outs.versionedId, `${VAULT}/secrets/db/${VERSION_1}`);
         assert.strictEqual(result.outs.versionlessId, `${VAULT}/secrets/db`);

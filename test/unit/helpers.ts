@@ -23,7 +23,7 @@ export interface LogLine {
     message: string;
 }
 
-/** What a test sees of the library's environment: slept delays, log lines and the clock. */
+/** Test view of the library's environment: recorded sleeps, log lines, config and clock. */
 export interface UnitEnvironment {
     sleeps: number[];
     logs: LogLine[];

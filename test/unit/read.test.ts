@@ -60,6 +60,7 @@ describe("read", () => {
         assert.strictEqual(props.updatedOn, "2026-01-01T00:03:20Z");
         assert.strictEqual(props.recoveryLevel, "Recoverable");
         assert.strictEqual(props.purgeOnDelete, true);
+
         assert.deepStrictEqual(result.inputs, {
             vaultUrl: stored.vaultUrl,
             secretName: "db",

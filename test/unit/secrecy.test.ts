@@ -26,7 +26,7 @@ const ID = `${VAULT}/secrets/db`;
 const SENSITIVE = [SECRET_VALUE, CLIENT_SECRET, ACCESS_TOKEN];
 const ECHO = `value ${SECRET_VALUE} token ${ACCESS_TOKEN} secret ${CLIENT_SECRET}`;
 
-/** An error body whose message echoes every sensitive string, as a careless service might. */
+/** Returns an error body whose message echoes every sensitive string. */
 function echoingError(code: string, innerCode?: string) {
     return {
         error: { code, message: ECHO, ...(innerCode ? { innererror: { code: innerCode } } : {}) },
