@@ -1,5 +1,6 @@
 import { vaultNameFromUrl } from "./clouds";
 import { canonicalDate, formatEpochSeconds, parseRfc3339 } from "./dates";
+import { KeyVaultError } from "./errors";
 
 /** The value the Pulumi engine sends for an input that is unknown during a preview. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -144,12 +145,19 @@ export interface SecretId {
     version: string;
 }
 
-/** Splits `https://{vault}/secrets/{name}/{version}` into its parts. */
+/**
+ * Splits `https://{vault}/secrets/{name}/{version}` into its parts. Throws a
+ * {@link KeyVaultError} with code `InvalidResponse` for any other ID.
+ */
 export function parseSecretId(id: string): SecretId {
-    const url = new URL(id);
-    const segments = url.pathname.split("/").filter(Boolean);
-    if (segments.length !== 3 || segments[0] !== "secrets") {
-        throw new Error(`Key Vault returned the secret ID ${id}, which has no version.`);
+    const url = URL.canParse(id) ? new URL(id) : undefined;
+    const segments = url?.pathname.split("/").filter(Boolean) ?? [];
+    if (url === undefined || segments.length !== 3 || segments[0] !== "secrets") {
+        throw new KeyVaultError(
+            `Key Vault returned the secret ID "${id}", which is not a versioned secret URI ` +
+                "(https://{vault}/secrets/{name}/{version}). Check that the vault URL is right.",
+            { code: "InvalidResponse" },
+        );
     }
     return {
         versionedId: id,

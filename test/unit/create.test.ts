@@ -179,6 +179,14 @@ describe("create", () => {
         assert.strictEqual("id" in error, false);
     });
 
+    it("rejects a response without secret ID", async () => {
+        vault().put(`/secrets/db?${API}`).reply(200, { value: SECRET_VALUE });
+        const error = await captureError(() => provider.create(secretInputs("db")));
+        assert.ok(isKeyVaultError(error));
+        assert.strictEqual(error.code, "InvalidResponse");
+        assert.strictEqual("id" in error, false);
+    });
+
     it("fails on other errors without retrying", async () => {
         const scope = vault().put(`/secrets/db?${API}`).reply(400, errorBody("BadParameter"));
         const error = await captureError(() => provider.create(secretInputs("db")));
