@@ -13,7 +13,7 @@ import {
     tokenErrorFromResponse,
     TokenPurpose,
 } from "./token-errors";
-import { networkErrorCode } from "./vault-errors";
+import { isRetryableNetworkError, networkErrorCode } from "./vault-errors";
 
 /** A token is renewed this long before it expires, or at half its lifetime if that is sooner. */
 export const TOKEN_RENEWAL_MARGIN_MS = 5 * 60 * 1000;
@@ -123,7 +123,7 @@ async function attemptTokenRequest(
         response = await sendOnce(url, init, settings.requestTimeoutMs);
     } catch (error) {
         const code = networkErrorCode(error);
-        const retry = budget.next("transient");
+        const retry = isRetryableNetworkError(code) ? budget.next("transient") : undefined;
         if (retry === undefined) {
             throw tokenErrorFromNetworkFailure(credentials, purpose, code, budget.retryCount);
         }

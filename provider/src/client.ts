@@ -15,6 +15,7 @@ import { system } from "./state";
 import { sameOrigin } from "./urls";
 import {
     describeTarget,
+    isRetryableNetworkError,
     networkErrorCode,
     readServiceErrorCodes,
     ServiceErrorCodes,
@@ -192,7 +193,8 @@ class VaultRequestRunner {
             this.budget.retryCount,
             this.settings.requestTimeoutMs,
         );
-        return { error, reason: "transient", description: code };
+        const reason = isRetryableNetworkError(code) ? "transient" : undefined;
+        return { error, reason, description: code };
     }
 
     private nextRetry(failure: AttemptFailure): RetryDecision | undefined {

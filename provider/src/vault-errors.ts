@@ -201,6 +201,37 @@ export function networkErrorCode(error: unknown): string {
     return "ConnectionFailed";
 }
 
+/** Returns whether a connection error code is a TLS certificate failure. */
+export function isCertificateError(errorCode: string): boolean {
+    return /CERT|SELF_SIGNED|TLS|SSL/.test(errorCode);
+}
+
+/**
+ * Returns whether a request that failed with this connection error code may succeed when
+ * sent again. An unknown host name and a TLS certificate failure do not change by waiting,
+ * so they are reported at once.
+ */
+export function isRetryableNetworkError(errorCode: string): boolean {
+    return errorCode !== "ENOTFOUND" && !isCertificateError(errorCode);
+}
+
+function describeNetworkFailure(errorCode: string, timeoutMs: number): string {
+    if (errorCode === "TimeoutError") {
+        const seconds = timeoutMs / 1000;
+        return `got no response within ${seconds} s (azure-keyvault:requestTimeoutSeconds)`;
+    }
+    if (errorCode === "ENOTFOUND") {
+        return "failed because the vault's host name does not resolve (ENOTFOUND)";
+    }
+    if (isCertificateError(errorCode)) {
+        return (
+            `failed because the vault's TLS certificate could not be verified (${errorCode}); ` +
+            "verification is never turned off, so trust a private CA with NODE_EXTRA_CA_CERTS"
+        );
+    }
+    return `failed to connect (${errorCode})`;
+}
+
 /** Builds the {@link KeyVaultError} for a request that got no response. */
 export function vaultErrorFromNetworkFailure(
     context: VaultRequestContext,
@@ -208,10 +239,7 @@ export function vaultErrorFromNetworkFailure(
     retries: number,
     timeoutMs: number,
 ): KeyVaultError {
-    const failure =
-        errorCode === "TimeoutError"
-            ? `got no response within ${timeoutMs / 1000} s (azure-keyvault:requestTimeoutSeconds)`
-            : `failed to connect (${errorCode})`;
+    const failure = describeNetworkFailure(errorCode, timeoutMs);
     const message =
         `Key Vault ${context.operation} of ${describeTarget(context)} ${failure}` +
         `${retries > 0 ? ` after ${retries} retries` : ""}. Check that the vault URL is right ` +

@@ -25,9 +25,9 @@ function isPendingConflict(error: unknown): boolean {
  * When a soft-deleted secret uses the name (409 `ObjectIsDeletedButRecoverable`) and
  * `recoverSoftDeleted` is true, it recovers that secret, waits until it can be read, and puts
  * the declared value as a new version. When `recoverSoftDeleted` is false, it throws the 409
- * error, whose message names the `az` commands that recover or purge. While a deletion or recovery is still running
- * (409 `ObjectIsBeingDeleted` or `ObjectIsBeingRecovered`), it waits and tries again, up to
- * the operation timeout.
+ * error, whose message names the `az` commands that recover or purge. While a deletion or
+ * recovery is still running (409 `ObjectIsBeingDeleted` or `ObjectIsBeingRecovered`), it waits
+ * and tries again, up to the operation timeout.
  */
 export async function writeSecretVersion(
     target: SecretTarget,

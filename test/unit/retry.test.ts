@@ -117,6 +117,28 @@ describe("retry", () => {
         assert.match(environment.logs[0].message, /ECONNRESET/);
     });
 
+    it("does not retry an unknown host", async () => {
+        const notFound = Object.assign(new Error("getaddrinfo ENOTFOUND"), { code: "ENOTFOUND" });
+        const scope = vault().get(`/secrets/db?${API}`).replyWithError(notFound);
+        const error = await captureError(readSecret);
+        assert.ok(scope.isDone());
+        assert.ok(isKeyVaultError(error));
+        assert.strictEqual(error.code, "ENOTFOUND");
+        assert.match(error.message, /host name does not resolve/);
+        assert.deepStrictEqual(environment.sleeps, []);
+    });
+
+    it("does not retry a certificate failure", async () => {
+        const untrusted = Object.assign(new Error("self-signed certificate"), {
+            code: "DEPTH_ZERO_SELF_SIGNED_CERT",
+        });
+        vault().get(`/secrets/db?${API}`).replyWithError(untrusted);
+        const error = await captureError(readSecret);
+        assert.match(error.message, /DEPTH_ZERO_SELF_SIGNED_CERT/);
+        assert.match(error.message, /NODE_EXTRA_CA_CERTS/);
+        assert.deepStrictEqual(environment.sleeps, []);
+    });
+
     it("retries a timed-out attempt", async () => {
         const signals: Array<AbortSignal | null | undefined> = [];
         let vaultCalls = 0;
