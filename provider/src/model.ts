@@ -51,44 +51,65 @@ export interface SecretOutputs extends SecretInputs {
 
 /** Key Vault `SecretAttributes`; dates are whole seconds since the Unix epoch. */
 export interface WireSecretAttributes {
+    /** Whether the version can be read. */
     enabled?: boolean;
+    /** Not-before date. */
     nbf?: number;
+    /** Expiry date. */
     exp?: number;
+    /** Creation date (read-only). */
     created?: number;
+    /** Last update date (read-only). */
     updated?: number;
+    /** Deletion recovery level (read-only). */
     recoveryLevel?: string;
+    /** Days a deleted secret stays recoverable (read-only). */
     recoverableDays?: number;
 }
 
 /** Key Vault `SecretBundle`, also the shape of a list item (which has no value). */
 export interface WireSecretBundle {
+    /** Secret value; absent in list items, PATCH responses and recover responses. */
     value?: string;
+    /** Versioned secret URI. */
     id?: string;
+    /** Content type. */
     contentType?: string;
+    /** Tags. */
     tags?: Record<string, string>;
+    /** Attributes. */
     attributes?: WireSecretAttributes;
+    /** Whether a certificate manages the secret. */
     managed?: boolean;
 }
 
 /** Key Vault `DeletedSecretBundle`. */
 export interface WireDeletedSecretBundle extends WireSecretBundle {
-    /** Present when the vault keeps deleted secrets (soft delete). */
+    /** URI of the deleted secret; present when the vault keeps deleted secrets (soft delete). */
     recoveryId?: string;
+    /** Deletion date, in seconds since the Unix epoch. */
     deletedDate?: number;
+    /** Date of the scheduled purge, in seconds since the Unix epoch. */
     scheduledPurgeDate?: number;
 }
 
 /** One page of a Key Vault list. */
 export interface WireSecretListPage {
+    /** Items of this page; may be empty even when more pages follow. */
     value?: WireSecretBundle[];
+    /** Absolute URL of the next page, or null after the last one. */
     nextLink?: string | null;
 }
 
 /** Body of `PUT /secrets/{name}`. */
 export interface WireSetSecretBody {
+    /** Secret value. */
     value: string;
+    /** Content type. */
     contentType?: string;
+    /** Tags; a new version has only the tags sent with it. */
     tags?: Record<string, string>;
+    /** Attributes `enabled`, `nbf` and `exp`. */
     attributes: WireSecretAttributes;
 }
 
@@ -140,8 +161,11 @@ export function updateSecretBody(inputs: SecretInputs): Omit<WireSetSecretBody, 
 
 /** The parts of a versioned secret URI. */
 export interface SecretId {
+    /** The whole URI: `https://{vault}/secrets/{name}/{version}`. */
     versionedId: string;
+    /** The URI without version: `https://{vault}/secrets/{name}`. */
     versionlessId: string;
+    /** The version. */
     version: string;
 }
 

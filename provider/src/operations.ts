@@ -1,12 +1,16 @@
+import { readLatestSecret } from "./latest";
 import {
     comparableDate,
     dropUndefined,
     outputsAfterWrite,
     outputsFromVault,
     parseSecretId,
+    pickInputs,
+    pickOutputs,
+    SecretInputs,
+    SecretOutputs,
+    updateSecretBody,
 } from "./model";
-import { pickInputs, pickOutputs, SecretInputs, SecretOutputs, updateSecretBody } from "./model";
-import { readLatestSecret } from "./latest";
 import { SecretTarget, updateSecretVersion } from "./secrets-api";
 import { requireSettings } from "./settings";
 import { writeSecretVersion } from "./write";
