@@ -5,11 +5,12 @@ import { libraryState, LogSink } from "./state";
 /**
  * Writes a log line through `pulumi.log`.
  *
- * The dynamic provider host of `@pulumi/pulumi` 3.276 has no engine connection: it never sets
- * `PULUMI_NODEJS_ENGINE`. There `pulumi.log.info` prints `info: [runtime] ...` to stdout and
- * `pulumi.log.warn` prints `warning: [runtime] ...` to stderr. The CLI forwards both streams of
- * a provider plugin as diagnostics that are not attached to a resource, so every message names
- * the vault and the secret itself.
+ * The dynamic provider host of `@pulumi/pulumi` 3.276 (`cmd/dynamic-provider`) receives the
+ * engine address as an argument but does not pass it to `pulumi.log`, and
+ * `PULUMI_NODEJS_ENGINE` is unset in that process. There `pulumi.log.info` prints
+ * `info: [runtime] ...` to stdout and `pulumi.log.warn` prints `warning: [runtime] ...` to
+ * stderr. The CLI forwards both streams of a provider plugin as diagnostics that are not
+ * attached to a resource, so every message names the vault and the secret itself.
  */
 function writeToPulumiLog(severity: "info" | "warn", message: string): void {
     const delivery = severity === "warn" ? pulumi.log.warn(message) : pulumi.log.info(message);
