@@ -83,7 +83,10 @@ export class TokenEndpoint {
       });
       return;
     }
-    const request = { tenantId: decodeURIComponent(match[1]), form: new URLSearchParams(await exchange.readBody()) };
+    const request = {
+      tenantId: decodeURIComponent(match[1]),
+      form: new URLSearchParams(await exchange.readBody()),
+    };
     const failure = this.validate(request);
     if (failure !== undefined) {
       sendAadError(exchange, this.authorityHost(), failure);

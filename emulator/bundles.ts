@@ -1,7 +1,7 @@
 import { StoredSecret, StoredVersion } from "./secretStore";
 import { DeletedSecretBundle, SecretAttributes, SecretBundle } from "./types";
 
-/** What a bundle needs to know about its vault. */
+/** Vault settings that bundles are built from. */
 export interface BundleContext {
   /** Vault URL without a trailing slash, e.g. "http://127.0.0.1:41235". */
   baseUrl: string;
@@ -71,7 +71,7 @@ export function secretItem(
 
 /**
  * Builds the deleted bundle of a secret's latest version, without the value. A vault without
- * soft delete gets no recovery fields, which tells the Azure SDK's delete poller it is done.
+ * soft delete gets no recovery fields, so the Azure SDK's delete poller finishes at once.
  */
 export function deletedBundle(secret: StoredSecret, context: BundleContext): DeletedSecretBundle {
   const latest = secret.versions[secret.versions.length - 1];

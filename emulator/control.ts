@@ -118,7 +118,11 @@ export class ControlApi {
         return bundle ? exchange.send(200, bundle) : exchange.send(404, missing);
       }
       case "PATCH":
-        this.emulator.updateSecretProperties(vault, name, toProps(parseJsonObject(await exchange.readBody())));
+        this.emulator.updateSecretProperties(
+          vault,
+          name,
+          toProps(parseJsonObject(await exchange.readBody())),
+        );
         return exchange.send(204);
       case "DELETE":
         this.emulator.deleteSecret(vault, name, {

@@ -120,7 +120,7 @@ export function defaultCodeForStatus(status: number): string {
   return codes[status] ?? "Error";
 }
 
-/** Builds the error a fault rule answers with. */
+/** Builds the error response of a fault rule. */
 export function faultError(status: number, code?: string, innerCode?: string): KeyVaultError {
   if (status === 429 && code === undefined) {
     const error = throttled();

@@ -43,10 +43,6 @@ export class Exchange {
     return `${this.url.pathname}${this.url.search}`;
   }
 
-  get answered(): boolean {
-    return this.done;
-  }
-
   header(name: string): string | undefined {
     const value = this.req.headers[name.toLowerCase()];
     return Array.isArray(value) ? value[0] : value;

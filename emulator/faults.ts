@@ -1,7 +1,7 @@
 import { routeMatches } from "./requestLog";
 import { FaultRule } from "./types";
 
-/** What a listener needs to know to match a request against fault rules. */
+/** Request fields that fault rules match on. */
 export interface FaultTarget {
   vault: string;
   method: string;

@@ -92,7 +92,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const persist = options.dataFile ? persister(options.dataFile, loaded, vaults) : () => undefined;
   let authorityHost = "";
   for (const vault of vaultOptions) {
-    const deps = { tokens, principals, tenantId, authorityHost: () => authorityHost, onChange: persist };
+    const deps = {
+      tokens,
+      principals,
+      tenantId,
+      authorityHost: () => authorityHost,
+      onChange: persist,
+    };
     const service = new VaultService(vault.name, vault, deps);
     service.store.load(loaded.vaults[vault.name]?.secrets ?? []);
     vaults.set(vault.name, service);
@@ -145,9 +151,10 @@ async function startAuthority(
       exchange.route = authorityRoute(exchange.method, exchange.url.pathname);
       return !isControl(exchange);
     },
-    answerFault: (exchange, rule) => sendAuthorityFault(exchange, parts.authorityHost, rule),
-    handle: (exchange) => (isControl(exchange) ? control.handle(exchange) : endpoint.handle(exchange)),
-    answerFailure: (exchange, error) =>
+    sendFault: (exchange, rule) => sendAuthorityFault(exchange, parts.authorityHost, rule),
+    handle: (exchange) =>
+      isControl(exchange) ? control.handle(exchange) : endpoint.handle(exchange),
+    sendFailure: (exchange, error) =>
       sendAadError(exchange, parts.authorityHost, {
         status: 500,
         error: "server_error",
@@ -159,7 +166,11 @@ async function startAuthority(
   return listener;
 }
 
-function sendAuthorityFault(exchange: Exchange, authorityHost: string, rule: FaultRule & { status: number }): void {
+function sendAuthorityFault(
+  exchange: Exchange,
+  authorityHost: string,
+  rule: FaultRule & { status: number },
+): void {
   const error = rule.code ?? (rule.status === 429 ? "temporarily_unavailable" : "server_error");
   const headers: Record<string, string> =
     rule.retryAfter === undefined ? {} : { "Retry-After": rule.retryAfter };
@@ -187,9 +198,9 @@ async function startVault(
     faults: parts.faults,
     delays: parts.delays,
     resolveRoute: (exchange) => service.resolveRoute(exchange),
-    answerFault: (exchange, rule) => service.answerFault(exchange, rule),
+    sendFault: (exchange, rule) => service.sendFault(exchange, rule),
     handle: (exchange) => service.handle(exchange),
-    answerFailure: (exchange, error) => service.sendFailure(exchange, error),
+    sendFailure: (exchange, error) => service.sendFailure(exchange, error),
   });
   parts.listeners.push(listener);
   service.baseUrl = `${listener.scheme}://${urlHost(host)}:${listener.port}`;

@@ -45,11 +45,11 @@ export interface ListenerSpec {
   delays: PendingDelays;
   /** Sets `exchange.route`; returns false for requests that bypass logging and faults. */
   resolveRoute(exchange: Exchange): boolean;
-  /** Answers with the error a fault rule asks for, in this listener's body format. */
-  answerFault(exchange: Exchange, rule: FaultRule & { status: number }): void;
+  /** Sends the error response a fault rule requests, in this listener's body format. */
+  sendFault(exchange: Exchange, rule: FaultRule & { status: number }): void;
   handle(exchange: Exchange): Promise<void>;
-  /** Answers an unexpected failure of `handle`. */
-  answerFailure(exchange: Exchange, error: unknown): void;
+  /** Sends the response for an unexpected failure of `handle`. */
+  sendFailure(exchange: Exchange, error: unknown): void;
 }
 
 export interface RunningListener {
@@ -79,13 +79,13 @@ async function serve(
     return;
   }
   if (rule?.status !== undefined) {
-    spec.answerFault(exchange, rule as FaultRule & { status: number });
+    spec.sendFault(exchange, rule as FaultRule & { status: number });
     return;
   }
   try {
     await spec.handle(exchange);
   } catch (error) {
-    spec.answerFailure(exchange, error);
+    spec.sendFailure(exchange, error);
   }
 }
 

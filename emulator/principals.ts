@@ -19,8 +19,13 @@ export interface Principal extends PrincipalOptions {
 /** Derives a stable GUID-shaped object id from the client id. */
 function objectIdOf(clientId: string): string {
   const hex = createHash("sha256").update(`object-id:${clientId}`).digest("hex");
-  return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20, 32)]
-    .join("-");
+  return [
+    hex.slice(0, 8),
+    hex.slice(8, 12),
+    hex.slice(12, 16),
+    hex.slice(16, 20),
+    hex.slice(20, 32),
+  ].join("-");
 }
 
 interface Assignment {
@@ -38,7 +43,10 @@ export class PrincipalRegistry {
 
   constructor(principals: PrincipalOptions[]) {
     for (const principal of principals) {
-      this.byClientId.set(principal.clientId, { ...principal, objectId: objectIdOf(principal.clientId) });
+      this.byClientId.set(principal.clientId, {
+        ...principal,
+        objectId: objectIdOf(principal.clientId),
+      });
     }
   }
 

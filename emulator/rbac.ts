@@ -37,7 +37,7 @@ export function isAllowed(role: Role, route: RouteTemplate): boolean {
 
 /**
  * Builds the 403 ForbiddenByRbac error. The message follows the real one: it names the caller,
- * the data action and the resource, and asks to allow for role assignment propagation.
+ * the data action and the resource, and mentions role assignment propagation time.
  */
 export function forbiddenByRbac(
   principal: Principal,

@@ -38,7 +38,10 @@ function decodeSegment(segment: string): string {
  * Repeated slashes count as one, as some clients send "//secrets/...".
  */
 export function matchVaultRoute(method: string, pathname: string): MatchedRoute {
-  const raw = pathname.replace(/\/{2,}/g, "/").split("/").slice(1);
+  const raw = pathname
+    .replace(/\/{2,}/g, "/")
+    .split("/")
+    .slice(1);
   const segments = raw.length > 1 && raw[raw.length - 1] === "" ? raw.slice(0, -1) : raw;
   const [collection, rawName, third, ...rest] = segments.map(decodeSegment);
   const name = rawName ?? "";

@@ -1,10 +1,4 @@
-import {
-  BundleContext,
-  deletedBundle,
-  deletedItem,
-  secretBundle,
-  secretItem,
-} from "./bundles";
+import { BundleContext, deletedBundle, deletedItem, secretBundle, secretItem } from "./bundles";
 import { secretDisabled } from "./errors";
 import { buildPage, listUrlOf, parsePageRequest } from "./paging";
 import { ROUTES, RouteTemplate } from "./routes";

@@ -58,6 +58,14 @@ export interface VersionInput extends WritableAttributes {
 
 const SECONDS_PER_DAY = 86_400;
 
+/** Orders keys by UTF-16 code units, the order the list skip tokens rely on. */
+function compareKeys(a: string, b: string): number {
+  if (a === b) {
+    return 0;
+  }
+  return a < b ? -1 : 1;
+}
+
 function toSeconds(ms: number): number {
   return Math.floor(ms / 1000);
 }
@@ -104,7 +112,7 @@ export class SecretStore {
       this.settle(key, secret, nowMs);
     }
     return [...this.secrets.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .sort(([a], [b]) => compareKeys(a, b))
       .map(([, secret]) => secret);
   }
 
@@ -255,8 +263,8 @@ export class SecretStore {
     switch (secret.state) {
       case "deleting":
       case "purging":
-        // NOTE: a PUT during a purge is assumed to get the same answer as during a delete;
-        // no recorded response for that window was available.
+        // NOTE: a PUT during a purge is assumed to get the same response as during a delete,
+        // because no recorded response for that window was available.
         throw beingDeleted();
       case "deleted":
         throw deletedButRecoverable(secret.name);

@@ -19,7 +19,11 @@ export interface JsonResponse {
 
 async function toJsonResponse(response: Response): Promise<JsonResponse> {
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: text ? JSON.parse(text) : undefined,
+  };
 }
 
 /** Posts a client credentials token request; defaults are the development principal. */

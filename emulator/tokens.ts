@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 
-/** What an issued access token is bound to. */
+/** Principal, tenant, audience and expiry of an issued access token. */
 export interface IssuedToken {
   clientId: string;
   tenantId: string;

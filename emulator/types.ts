@@ -139,7 +139,7 @@ export interface FaultRule {
   route?: string | RegExp;
   /** Number of requests the rule applies to. Default Infinity. */
   times?: number;
-  /** Answer with this error status instead of serving the request. */
+  /** Send this error status instead of serving the request. */
   status?: number;
   /** Error code in the body. Default: the usual code for the status (429 "Throttled"). */
   code?: string;
@@ -147,9 +147,9 @@ export interface FaultRule {
   innerCode?: string;
   /** Retry-After header value: seconds ("2") or an HTTP date. */
   retryAfter?: string;
-  /** Latency in milliseconds added before answering. */
+  /** Latency in milliseconds added before the response. */
   delayMs?: number;
-  /** Destroy the socket without answering. */
+  /** Destroy the socket without a response, as a connection reset. */
   drop?: boolean;
 }
 
@@ -167,7 +167,12 @@ export interface Emulator {
   resetRequests(): void;
 
   /** Stores a new version, bypassing auth and faults. Throws if the name is deleted. */
-  setSecret(vault: string, name: string, value: string, props?: SecretPropertiesInput): SecretBundle;
+  setSecret(
+    vault: string,
+    name: string,
+    value: string,
+    props?: SecretPropertiesInput,
+  ): SecretBundle;
   /** Returns the latest version with its value, or undefined if missing or deleted. */
   getSecret(vault: string, name: string): SecretBundle | undefined;
   /** Updates the latest version. Throws if the secret does not exist. */

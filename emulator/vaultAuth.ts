@@ -27,8 +27,8 @@ export function authenticate(
     throw unauthorized("AKV10000: Request is missing a Bearer or PoP token.");
   }
   const check = tokens.check(match[1]);
-  // NOTE: the messages for unknown and expired tokens are the emulator's own wording; the
-  // real service's exact text for these cases was not available to copy.
+  // NOTE: the messages for unknown and expired tokens are the emulator's own wording. No
+  // recorded response of the real service for these cases was available.
   if (check.status === "unknown") {
     throw unauthorized("The access token is invalid: it was not issued by this emulator.");
   }

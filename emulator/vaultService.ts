@@ -80,10 +80,10 @@ export class VaultService {
     }
   }
 
-  answerFault(exchange: Exchange, rule: FaultRule & { status: number }): void {
+  sendFault(exchange: Exchange, rule: FaultRule & { status: number }): void {
     const error = faultError(rule.status, rule.code, rule.innerCode);
     const headers: Record<string, string> =
-    rule.retryAfter === undefined ? {} : { "Retry-After": rule.retryAfter };
+      rule.retryAfter === undefined ? {} : { "Retry-After": rule.retryAfter };
     this.sendError(exchange, error, headers);
   }
 
@@ -101,7 +101,11 @@ export class VaultService {
 
   private async serve(exchange: Exchange): Promise<void> {
     const matched = matchVaultRoute(exchange.method, exchange.url.pathname);
-    const token = authenticate(exchange.header("authorization"), this.deps.tokens, this.deps.tenantId);
+    const token = authenticate(
+      exchange.header("authorization"),
+      this.deps.tokens,
+      this.deps.tenantId,
+    );
     const apiVersion = exchange.url.searchParams.get("api-version");
     if (apiVersion === null || apiVersion === "") {
       throw badParameter("The request is missing the required query parameter 'api-version'.");

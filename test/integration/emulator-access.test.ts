@@ -1,9 +1,19 @@
 import { strict as assert } from "node:assert";
-import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, DEV_TENANT_ID, Emulator, startEmulator } from "../../emulator";
+import {
+  DEV_CLIENT_ID,
+  DEV_CLIENT_SECRET,
+  DEV_TENANT_ID,
+  Emulator,
+  startEmulator,
+} from "../../emulator";
 import { VaultTestClient, fetchAccessToken, waitFor } from "../../emulator/testing";
 
 const READER = { tenantId: DEV_TENANT_ID, clientId: "reader-app", clientSecret: "reader-secret" };
-const OUTSIDER = { tenantId: DEV_TENANT_ID, clientId: "outsider-app", clientSecret: "outsider-secret" };
+const OUTSIDER = {
+  tenantId: DEV_TENANT_ID,
+  clientId: "outsider-app",
+  clientSecret: "outsider-secret",
+};
 
 describe("emulator role-based access", () => {
   let emulator: Emulator;
@@ -45,7 +55,10 @@ describe("emulator role-based access", () => {
     const message: string = response.body.error.message;
     assert.match(message, /^Caller is not authorized to perform action on resource\./);
     assert.match(message, /please observe propagation time/);
-    assert.match(message, /Caller: appid=reader-app;oid=[0-9a-f-]{36};iss=https:\/\/sts\.windows\.net\//);
+    assert.match(
+      message,
+      /Caller: appid=reader-app;oid=[0-9a-f-]{36};iss=https:\/\/sts\.windows\.net\//,
+    );
     assert.match(message, /Action: 'Microsoft\.KeyVault\/vaults\/secrets\/setSecret\/action'/);
     assert.match(message, /\/vaults\/dev\/secrets\/shared'/);
   });

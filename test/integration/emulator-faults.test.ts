@@ -8,7 +8,10 @@ describe("emulator fault injection", () => {
 
   beforeEach(async () => {
     emulator = await startEmulator();
-    client = new VaultTestClient(emulator.vaultUrl("dev"), await fetchAccessToken(emulator.authorityHost));
+    client = new VaultTestClient(
+      emulator.vaultUrl("dev"),
+      await fetchAccessToken(emulator.authorityHost),
+    );
     await client.set("target", { value: "v" });
   });
 
@@ -158,7 +161,10 @@ describe("emulator request counting", () => {
 
   it("counts unmatched paths as unknown", async () => {
     emulator.resetRequests();
-    const client = new VaultTestClient(emulator.vaultUrl("dev"), await fetchAccessToken(emulator.authorityHost));
+    const client = new VaultTestClient(
+      emulator.vaultUrl("dev"),
+      await fetchAccessToken(emulator.authorityHost),
+    );
     const response = await client.send("GET", "keys/k");
     assert.equal(response.status, 404);
     assert.equal(emulator.count({ vault: "dev", route: "unknown", status: 404 }), 1);

@@ -71,7 +71,10 @@ describe("emulator soft delete", () => {
     assert.match(deleted.body.id, /\/secrets\/life\/[0-9a-f]{32}$/);
     const conflict = await client.set("life", { value: "x" });
     assertError(conflict, 409, "Conflict", "ObjectIsDeletedButRecoverable");
-    assert.match(conflict.body.error.message, /Secret life is currently in a deleted but recoverable/);
+    assert.match(
+      conflict.body.error.message,
+      /Secret life is currently in a deleted but recoverable/,
+    );
     assertError(await client.get("life"), 404, "SecretNotFound");
     const listed = await client.send("GET", "deletedsecrets");
     assert.deepEqual(
@@ -90,7 +93,12 @@ describe("emulator soft delete", () => {
     assert.match(recovered.body.id, /\/secrets\/life\/[0-9a-f]{32}$/);
 
     assertError(await client.get("life"), 404, "SecretNotFound");
-    assertError(await client.set("life", { value: "x" }), 409, "Conflict", "ObjectIsBeingRecovered");
+    assertError(
+      await client.set("life", { value: "x" }),
+      409,
+      "Conflict",
+      "ObjectIsBeingRecovered",
+    );
     assertError(await client.send("GET", "deletedsecrets/life"), 404, "SecretNotFound");
 
     await waitFor(async () => (await client.get("life")).status === 200);

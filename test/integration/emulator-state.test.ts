@@ -23,7 +23,11 @@ describe("emulator persistence", () => {
     const first = await startEmulator({ vaults, dataFile });
     const token = await fetchAccessToken(first.authorityHost);
     const client = new VaultTestClient(first.vaultUrl("dev"), token);
-    const v1 = await client.set("kept", { value: "one", tags: { a: "b" }, contentType: "text/plain" });
+    const v1 = await client.set("kept", {
+      value: "one",
+      tags: { a: "b" },
+      contentType: "text/plain",
+    });
     await client.set("kept", { value: "two" });
     await client.set("removed", { value: "gone" });
     await client.send("DELETE", "secrets/removed");
@@ -40,7 +44,10 @@ describe("emulator persistence", () => {
     const second = await startEmulator({ vaults, dataFile });
     try {
       assert.equal(second.count(), 0, "request counts start again at zero");
-      const restarted = new VaultTestClient(second.vaultUrl("dev"), await fetchAccessToken(second.authorityHost));
+      const restarted = new VaultTestClient(
+        second.vaultUrl("dev"),
+        await fetchAccessToken(second.authorityHost),
+      );
       assert.equal((await restarted.get("kept")).body.value, "two");
       const old = await restarted.get("kept", v1.body.id.split("/").pop());
       assert.equal(old.body.value, "one");
@@ -96,7 +103,10 @@ describe("emulator out-of-band access", () => {
 
   beforeEach(async () => {
     emulator = await startEmulator();
-    client = new VaultTestClient(emulator.vaultUrl("dev"), await fetchAccessToken(emulator.authorityHost));
+    client = new VaultTestClient(
+      emulator.vaultUrl("dev"),
+      await fetchAccessToken(emulator.authorityHost),
+    );
     emulator.resetRequests();
   });
 
@@ -140,7 +150,10 @@ describe("emulator out-of-band access", () => {
   it("lists versions oldest first", () => {
     emulator.setSecret("dev", "lv", "a");
     emulator.setSecret("dev", "lv", "b");
-    assert.deepEqual(emulator.listVersions("dev", "lv").map((v) => v.value), ["a", "b"]);
+    assert.deepEqual(
+      emulator.listVersions("dev", "lv").map((v) => v.value),
+      ["a", "b"],
+    );
     assert.deepEqual(emulator.listVersions("dev", "never"), []);
   });
 
@@ -197,11 +210,19 @@ describe("emulator control API", () => {
     assert.equal((await control("GET", "vaults/dev/secrets/ctl")).body.value, "v");
     assert.equal((await control("GET", "vaults/dev/secrets/ctl/versions")).body.value.length, 1);
 
-    assert.equal((await control("POST", "faults", { routePattern: "^GET ", status: 503, times: 1 })).status, 204);
+    assert.equal(
+      (await control("POST", "faults", { routePattern: "^GET ", status: 503, times: 1 })).status,
+      204,
+    );
     assert.equal((await client.get("ctl")).status, 503);
     assert.equal((await client.get("ctl")).status, 200);
 
-    await control("POST", "roles", { clientId: DEV_CLIENT_ID, vault: "dev", role: "user", afterMs: 0 });
+    await control("POST", "roles", {
+      clientId: DEV_CLIENT_ID,
+      vault: "dev",
+      role: "user",
+      afterMs: 0,
+    });
     assert.equal((await client.set("ctl", { value: "w" })).status, 403);
     await control("POST", "roles", { clientId: DEV_CLIENT_ID, vault: "dev", role: "officer" });
 
@@ -231,7 +252,16 @@ describe("emulator command line", () => {
   });
 
   it("parses ports, vaults and the data file", () => {
-    const options = parseCliArgs(["--port", "5000", "--vault", "a:5001", "--vault", "b", "--data-file", "x.json"]);
+    const options = parseCliArgs([
+      "--port",
+      "5000",
+      "--vault",
+      "a:5001",
+      "--vault",
+      "b",
+      "--data-file",
+      "x.json",
+    ]);
     assert.deepEqual(options, {
       authorityPort: 5000,
       vaults: [{ name: "a", port: 5001 }, { name: "b" }],
@@ -250,6 +280,9 @@ describe("emulator command line", () => {
 
 describe("emulator waits", () => {
   it("times out a condition that never holds", async () => {
-    await assert.rejects(waitFor(() => false, 20), /within 20 ms/);
+    await assert.rejects(
+      waitFor(() => false, 20),
+      /within 20 ms/,
+    );
   });
 });

@@ -1,15 +1,6 @@
 import { strict as assert } from "node:assert";
-import {
-  DEV_CLIENT_ID,
-  DEV_TENANT_ID,
-  Emulator,
-  startEmulator,
-} from "../../emulator";
-import {
-  VaultTestClient,
-  fetchAccessToken,
-  requestToken,
-} from "../../emulator/testing";
+import { DEV_CLIENT_ID, DEV_TENANT_ID, Emulator, startEmulator } from "../../emulator";
+import { VaultTestClient, fetchAccessToken, requestToken } from "../../emulator/testing";
 
 const VERSION_PATTERN = /^[0-9a-f]{32}$/;
 
@@ -35,7 +26,10 @@ describe("emulator token endpoint", () => {
   });
 
   it("accepts US government and China scopes", async () => {
-    for (const scope of ["https://vault.usgovcloudapi.net/.default", "https://vault.azure.cn/.default"]) {
+    for (const scope of [
+      "https://vault.usgovcloudapi.net/.default",
+      "https://vault.azure.cn/.default",
+    ]) {
       const response = await requestToken(emulator.authorityHost, { scope });
       assert.equal(response.status, 200, scope);
     }
@@ -173,7 +167,10 @@ describe("emulator secrets operations", () => {
 
   before(async () => {
     emulator = await startEmulator({ vaults: [{ name: "dev" }, { name: "other" }] });
-    client = new VaultTestClient(emulator.vaultUrl("dev"), await fetchAccessToken(emulator.authorityHost));
+    client = new VaultTestClient(
+      emulator.vaultUrl("dev"),
+      await fetchAccessToken(emulator.authorityHost),
+    );
   });
 
   after(async () => {
@@ -200,7 +197,10 @@ describe("emulator secrets operations", () => {
     assert.equal(bundle.value, "v1");
     assert.equal(bundle.contentType, "text/plain");
     assert.deepEqual(bundle.tags, { env: "dev" });
-    const [base, version] = [bundle.id.slice(0, bundle.id.lastIndexOf("/")), bundle.id.split("/").pop()];
+    const [base, version] = [
+      bundle.id.slice(0, bundle.id.lastIndexOf("/")),
+      bundle.id.split("/").pop(),
+    ];
     assert.equal(base, `${emulator.vaultUrl("dev")}secrets/Set-Me`);
     assert.match(version, VERSION_PATTERN);
     assert.equal(bundle.attributes.enabled, true);
@@ -212,7 +212,11 @@ describe("emulator secrets operations", () => {
   });
 
   it("creates a new version with only what the PUT sent", async () => {
-    const first = await client.set("versioned", { value: "one", contentType: "a", tags: { t: "1" } });
+    const first = await client.set("versioned", {
+      value: "one",
+      contentType: "a",
+      tags: { t: "1" },
+    });
     const second = await client.set("versioned", { value: "two" });
     assert.notEqual(first.body.id, second.body.id);
     assert.equal(second.body.contentType, undefined);
@@ -250,7 +254,11 @@ describe("emulator secrets operations", () => {
   });
 
   it("updates only the given metadata and returns no value", async () => {
-    const created = await client.set("patch-me", { value: "v", contentType: "a", tags: { k: "v" } });
+    const created = await client.set("patch-me", {
+      value: "v",
+      contentType: "a",
+      tags: { k: "v" },
+    });
     const version = created.body.id.split("/").pop();
     const patched = await client.send("PATCH", `secrets/patch-me/${version}`, {
       attributes: { nbf: 1700000000 },
@@ -298,7 +306,11 @@ describe("emulator secrets operations", () => {
     ["missing value", "no-value", {}],
     ["value over 25 KB", "big", { value: "x".repeat(25 * 1024 + 1) }],
     ["content type over 255", "ct", { value: "x", contentType: "c".repeat(256) }],
-    ["16 tags", "tags", { value: "x", tags: Object.fromEntries([...Array(16).keys()].map((i) => [`t${i}`, "v"])) }],
+    [
+      "16 tags",
+      "tags",
+      { value: "x", tags: Object.fromEntries([...Array(16).keys()].map((i) => [`t${i}`, "v"])) },
+    ],
     ["tag name over 512", "tagname", { value: "x", tags: { ["n".repeat(513)]: "v" } }],
     ["tag value over 512", "tagvalue", { value: "x", tags: { t: "v".repeat(513) } }],
   ];
@@ -333,7 +345,10 @@ describe("emulator list paging", () => {
 
   before(async () => {
     emulator = await startEmulator({ vaults: [{ name: "dev", deleteDelayMs: 0 }] });
-    client = new VaultTestClient(emulator.vaultUrl("dev"), await fetchAccessToken(emulator.authorityHost));
+    client = new VaultTestClient(
+      emulator.vaultUrl("dev"),
+      await fetchAccessToken(emulator.authorityHost),
+    );
     for (let i = 0; i < 7; i++) {
       await client.set(`page-${i}`, { value: `value-${i}` });
     }

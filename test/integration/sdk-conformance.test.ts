@@ -14,7 +14,13 @@ import {
   isRestError,
 } from "@azure/core-rest-pipeline";
 import { SecretClient } from "@azure/keyvault-secrets";
-import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, DEV_TENANT_ID, Emulator, startEmulator } from "../../emulator";
+import {
+  DEV_CLIENT_ID,
+  DEV_CLIENT_SECRET,
+  DEV_TENANT_ID,
+  Emulator,
+  startEmulator,
+} from "../../emulator";
 
 /** A throwaway CA and a server certificate for 127.0.0.1 signed by it, made with openssl. */
 interface TestCertificates {
@@ -54,13 +60,53 @@ function makeCertificates(): TestCertificates {
   const run = (args: string[]) => execFileSync("openssl", args, { cwd: folder, stdio: "pipe" });
   writeFileSync(join(folder, "ca.cnf"), CA_CONFIG);
   writeFileSync(join(folder, "server.cnf"), SERVER_CONFIG);
-  run(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-config", "ca.cnf",
-    "-keyout", "ca.key", "-out", "ca.crt"]);
-  run(["req", "-new", "-newkey", "rsa:2048", "-nodes", "-config", "server.cnf",
-    "-keyout", "server.key", "-out", "server.csr"]);
-  run(["x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
-    "-CAcreateserial", "-days", "2", "-extfile", "server.cnf", "-extensions", "server_ext",
-    "-out", "server.crt"]);
+  run([
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-days",
+    "2",
+    "-config",
+    "ca.cnf",
+    "-keyout",
+    "ca.key",
+    "-out",
+    "ca.crt",
+  ]);
+  run([
+    "req",
+    "-new",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-config",
+    "server.cnf",
+    "-keyout",
+    "server.key",
+    "-out",
+    "server.csr",
+  ]);
+  run([
+    "x509",
+    "-req",
+    "-in",
+    "server.csr",
+    "-CA",
+    "ca.crt",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-days",
+    "2",
+    "-extfile",
+    "server.cnf",
+    "-extensions",
+    "server_ext",
+    "-out",
+    "server.crt",
+  ]);
   return {
     folder,
     caPem: readFileSync(join(folder, "ca.crt"), "utf8"),
@@ -77,20 +123,31 @@ function httpsRequest(
   abortSignal?: AbortSignal,
 ): Promise<{ status: number; headers: Record<string, string>; text: string }> {
   return new Promise((resolve, reject) => {
-    const request = https.request(url, { method: init.method, headers: init.headers, ca }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("error", reject);
-      res.on("end", () => {
-        const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(res.headers)) {
-          if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
-        }
-        resolve({ status: res.statusCode ?? 0, headers, text: Buffer.concat(chunks).toString("utf8") });
-      });
-    });
+    const request = https.request(
+      url,
+      { method: init.method, headers: init.headers, ca },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("error", reject);
+        res.on("end", () => {
+          const headers: Record<string, string> = {};
+          for (const [name, value] of Object.entries(res.headers)) {
+            if (value !== undefined)
+              headers[name] = Array.isArray(value) ? value.join(", ") : value;
+          }
+          resolve({
+            status: res.statusCode ?? 0,
+            headers,
+            text: Buffer.concat(chunks).toString("utf8"),
+          });
+        });
+      },
+    );
     request.on("error", reject);
-    abortSignal?.addEventListener("abort", () => request.destroy(new Error("The request was aborted.")));
+    abortSignal?.addEventListener("abort", () =>
+      request.destroy(new Error("The request was aborted.")),
+    );
     request.end(init.body);
   });
 }
@@ -138,11 +195,15 @@ class EmulatorCredential implements TokenCredential {
       scope,
     });
     const tenant = options?.tenantId ?? DEV_TENANT_ID;
-    const response = await httpsRequest(`${this.authorityHost}/${tenant}/oauth2/v2.0/token`, this.ca, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: form.toString(),
-    });
+    const response = await httpsRequest(
+      `${this.authorityHost}/${tenant}/oauth2/v2.0/token`,
+      this.ca,
+      {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: form.toString(),
+      },
+    );
     if (response.status !== 200) {
       throw new Error(`The emulator refused the token request with status ${response.status}.`);
     }
@@ -151,7 +212,11 @@ class EmulatorCredential implements TokenCredential {
   }
 }
 
-async function expectRestError(action: Promise<unknown>, status: number, code: string): Promise<RestError> {
+async function expectRestError(
+  action: Promise<unknown>,
+  status: number,
+  code: string,
+): Promise<RestError> {
   try {
     await action;
   } catch (error) {
@@ -173,7 +238,9 @@ describe("Azure SDK SecretClient against the emulator", function () {
 
   before(async function () {
     if (spawnSync("openssl", ["version"]).error !== undefined) {
-      console.log("    skipped: the openssl command is missing, so no test certificate can be made");
+      console.log(
+        "    skipped: the openssl command is missing, so no test certificate can be made",
+      );
       this.skip();
     }
     certificates = makeCertificates();
@@ -271,7 +338,9 @@ describe("Azure SDK SecretClient against the emulator", function () {
     await client.setSecret("two-versions", "one");
     await client.setSecret("two-versions", "two");
     const versions: string[] = [];
-    const versionPages = client.listPropertiesOfSecretVersions("two-versions").byPage({ maxPageSize: 1 });
+    const versionPages = client
+      .listPropertiesOfSecretVersions("two-versions")
+      .byPage({ maxPageSize: 1 });
     for await (const page of versionPages) {
       versions.push(...page.map((p) => p.version!));
     }
