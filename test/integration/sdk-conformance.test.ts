@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as https from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { AbortSignalLike } from "@azure/abort-controller";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-auth";
 import {
   HttpClient,
@@ -120,9 +121,13 @@ function httpsRequest(
   url: string,
   ca: string,
   init: { method: string; headers: Record<string, string>; body?: string | Buffer },
-  abortSignal?: AbortSignal,
+  abortSignal?: AbortSignalLike,
 ): Promise<{ status: number; headers: Record<string, string>; text: string }> {
   return new Promise((resolve, reject) => {
+    if (abortSignal?.aborted) {
+      reject(new Error("The request was aborted before it was sent."));
+      return;
+    }
     const request = https.request(
       url,
       { method: init.method, headers: init.headers, ca },
@@ -133,8 +138,9 @@ function httpsRequest(
         res.on("end", () => {
           const headers: Record<string, string> = {};
           for (const [name, value] of Object.entries(res.headers)) {
-            if (value !== undefined)
+            if (value !== undefined) {
               headers[name] = Array.isArray(value) ? value.join(", ") : value;
+            }
           }
           resolve({
             status: res.statusCode ?? 0,
