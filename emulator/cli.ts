@@ -76,17 +76,20 @@ export function parseCliArgs(argv: string[]): CliOptions | "help" {
 
 /** Returns the text printed once the emulator listens. */
 export function describeEmulator(emulator: Emulator, options: CliOptions): string {
-  const vaultLines = options.vaults.map((v) => `  vault ${v.name}: ${emulator.vaultUrl(v.name)}`);
+  const rows: [string, string][] = [
+    ...options.vaults.map((v): [string, string] => [`vault ${v.name}`, emulator.vaultUrl(v.name)]),
+    ["authority host", emulator.authorityHost],
+    ["tenant id", DEV_TENANT_ID],
+    ["client id", DEV_CLIENT_ID],
+    ["client secret", DEV_CLIENT_SECRET],
+    ["data file", resolve(options.dataFile)],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length)) + 2;
   return [
     "Key Vault emulator is listening.",
-    ...vaultLines,
-    `  authority host: ${emulator.authorityHost}`,
-    `  tenant id:      ${DEV_TENANT_ID}`,
-    `  client id:      ${DEV_CLIENT_ID}`,
-    `  client secret:  ${DEV_CLIENT_SECRET}`,
-    "The client secret above is the emulator's fixed, public development credential; it is",
-    "printed on purpose and unlocks nothing but this local emulator.",
-    `  data file:      ${resolve(options.dataFile)}`,
+    ...rows.map(([label, value]) => `  ${`${label}:`.padEnd(width)}${value}`),
+    "The client secret is the emulator's fixed, public development credential. It is printed",
+    "on purpose and unlocks nothing but this local emulator.",
     "Press Ctrl+C to stop (SIGINT and SIGTERM close the emulator cleanly).",
   ].join("\n");
 }

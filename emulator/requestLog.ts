@@ -35,9 +35,8 @@ export class RequestLog {
     this.records.push(record);
     if (this.echo) {
       const status = record.status === 0 ? "dropped" : String(record.status);
-      console.error(
-        `keyvault-emulator ${record.vault} ${record.route} ${status} ${record.requestId}`,
-      );
+      const route = record.route === "unknown" ? `${record.method} (unknown route)` : record.route;
+      console.error(`keyvault-emulator ${record.vault} ${route} ${status} ${record.requestId}`);
     }
   }
 

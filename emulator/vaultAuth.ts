@@ -15,7 +15,8 @@ function unauthorized(message: string): KeyVaultError {
 
 /**
  * Checks the bearer token of a vault request and returns what it is bound to. Throws 401
- * Unauthorized when the token is missing, unknown, expired or from another tenant.
+ * Unauthorized when the token is missing, unknown, expired or from another tenant. Tokens for
+ * any of the three cloud audiences are accepted, because a vault of the emulator plays no cloud.
  */
 export function authenticate(
   authorization: string | undefined,

@@ -101,6 +101,8 @@ export class VaultService {
 
   private async serve(exchange: Exchange): Promise<void> {
     const matched = matchVaultRoute(exchange.method, exchange.url.pathname);
+    // Authentication comes first, so a request without a token gets the 401 challenge even
+    // when it also lacks api-version or names an unknown path.
     const token = authenticate(
       exchange.header("authorization"),
       this.deps.tokens,
