@@ -98,9 +98,19 @@ export async function startListener(spec: ListenerSpec): Promise<RunningListener
     ? https.createServer({ cert: readPem(spec.tls.cert), key: readPem(spec.tls.key) }, onRequest)
     : http.createServer(onRequest);
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    const onError = (error: NodeJS.ErrnoException): void => {
+      if (error.code !== "EADDRINUSE") {
+        reject(error);
+        return;
+      }
+      const message =
+        `Port ${spec.port} on ${spec.host} is already in use, so the ${spec.label} listener ` +
+        "cannot start. Stop the other process or choose another port.";
+      reject(new Error(message));
+    };
+    server.once("error", onError);
     server.listen(spec.port, spec.host, () => {
-      server.off("error", reject);
+      server.off("error", onError);
       resolve();
     });
   });

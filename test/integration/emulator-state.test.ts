@@ -242,6 +242,19 @@ describe("emulator control API", () => {
   });
 });
 
+describe("emulator ports", () => {
+  it("reports a port already in use", async () => {
+    const first = await startEmulator();
+    try {
+      const port = Number(new URL(first.vaultUrl("dev")).port);
+      const clash = startEmulator({ vaults: [{ name: "dev", port }] });
+      await assert.rejects(clash, new RegExp(`Port ${port} on 127.0.0.1 is already in use`));
+    } finally {
+      await first.close();
+    }
+  });
+});
+
 describe("emulator command line", () => {
   it("uses the documented defaults", () => {
     const options = parseCliArgs([]);
