@@ -1,7 +1,7 @@
 // Runs the dev stack against the local Key Vault emulator: starts the emulator on its fixed
 // ports, runs `pulumi up --yes`, prints the stack outputs (never the values) and the requests the
 // emulator served, then stops the emulator. `npm start` calls this after the set-up steps.
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as path from "node:path";
 
 import { startEmulator } from "../emulator";
@@ -10,16 +10,18 @@ const repoRoot = path.resolve(__dirname, "..");
 const authorityPort = 47900;
 const vaultPort = 47901;
 
-function pulumi(args: string[]): number {
-    const result = spawnSync("pulumi", [...args, "--non-interactive"], {
-        cwd: repoRoot,
-        stdio: "inherit",
-        env: process.env,
+// The emulator serves requests from this process, so `pulumi` must run without blocking the
+// event loop: spawnSync would starve the emulator and every request would time out.
+function pulumi(args: string[]): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const child = spawn("pulumi", [...args, "--non-interactive"], {
+            cwd: repoRoot,
+            stdio: "inherit",
+            env: process.env,
+        });
+        child.on("error", reject);
+        child.on("close", (code) => resolve(code ?? 1));
     });
-    if (result.error) {
-        throw result.error;
-    }
-    return result.status ?? 1;
 }
 
 async function main(): Promise<number> {
@@ -30,15 +32,15 @@ async function main(): Promise<number> {
     });
     console.log(`Key Vault emulator: vault "dev" at ${emulator.vaultUrl("dev")}`);
     try {
-        if (pulumi(["stack", "select", "dev", "--create"]) !== 0) {
+        if ((await pulumi(["stack", "select", "dev", "--create"])) !== 0) {
             return 1;
         }
-        const status = pulumi(["up", "--yes", "--stack", "dev"]);
+        const status = await pulumi(["up", "--yes", "--stack", "dev"]);
         if (status !== 0) {
             return status;
         }
         console.log("\nStack outputs (secret values are never printed):");
-        pulumi(["stack", "output", "--stack", "dev", "--json"]);
+        await pulumi(["stack", "output", "--stack", "dev", "--json"]);
         printRequestCounts(emulator);
         return 0;
     } finally {

@@ -143,6 +143,7 @@ export class PulumiWorkspace {
             PULUMI_SKIP_UPDATE_CHECK: "true",
             PULUMI_SKIP_CONFIRMATIONS: "true",
             NO_COLOR: "1",
+            PULUMI_NODEJS_TRANSPILE_ONLY: "true",
             ...(this.options.credentials === "env" ? this.credentialEnv() : {}),
             ...this.extraEnv,
         });
