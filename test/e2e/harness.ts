@@ -147,7 +147,9 @@ export class PulumiWorkspace {
             ...(this.options.credentials === "env" ? this.credentialEnv() : {}),
             ...this.extraEnv,
         });
-        const fullArgs = [...args, "--non-interactive", "--stack", "test"];
+        // `stack init` takes the stack name as its argument and rejects --stack next to it.
+        const stackArgs = args[0] === "stack" && args[1] === "init" ? [] : ["--stack", "test"];
+        const fullArgs = [...args, "--non-interactive", ...stackArgs];
         return new Promise((resolve, reject) => {
             const child = spawn("pulumi", fullArgs, { cwd: this.dir, env });
             let stdout = "";
