@@ -141,6 +141,10 @@ export class KeyVaultEmulator implements Emulator {
     this.parts.tokens.expireAll();
   }
 
+  issuedTokens(): string[] {
+    return this.parts.tokens.issued();
+  }
+
   async close(): Promise<void> {
     this.parts.delays.cancelAll();
     await Promise.all(this.parts.listeners.map((listener) => listener.close()));

@@ -42,6 +42,11 @@ export class TokenRegistry {
     return { status: "valid", token: issued };
   }
 
+  /** Returns every token issued so far, expired ones included. */
+  issued(): string[] {
+    return [...this.tokens.keys()];
+  }
+
   /** Makes every token issued so far expired. Tokens issued later are not affected. */
   expireAll(nowMs = Date.now()): void {
     for (const issued of this.tokens.values()) {

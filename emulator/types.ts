@@ -189,5 +189,7 @@ export interface Emulator {
   clearFaults(): void;
   /** Makes every token issued so far expired, so the next vault call gets 401. */
   expireTokens(): void;
+  /** Every access token issued so far, so tests can check that none reached a log or state. */
+  issuedTokens(): string[];
   close(): Promise<void>;
 }

@@ -97,7 +97,7 @@ export class PulumiWorkspace {
 
     /** Declares the program's secrets: the plain spec list and the secret value map. */
     async declare(specs: SecretSpec[], values: Record<string, string>): Promise<void> {
-        await this.check(["config", "set", "secrets", JSON.stringify(specs)]);
+        await this.check(["config", "set", "--plaintext", "secrets", JSON.stringify(specs)]);
         await this.check(["config", "set", "--secret", "values", JSON.stringify(values)]);
     }
 

@@ -107,6 +107,10 @@ describe("e2e: pulumi up against the emulator", function () {
         }
         assert.ok(!text.includes("changed-out-of-band-77"));
         assert.ok(!text.includes(emulatorClientSecret()), "the client secret is in the exported state");
+        assert.ok(emulator.issuedTokens().length > 0);
+        for (const token of emulator.issuedTokens()) {
+            assert.ok(!text.includes(token), "an access token is in the exported state");
+        }
     });
 
     it("destroy deletes every secret", async () => {
@@ -122,6 +126,9 @@ describe("e2e: pulumi up against the emulator", function () {
         const output = workspace.transcript.join("\n");
         for (const value of [...Object.values(values), emulatorClientSecret()]) {
             assert.ok(!output.includes(value), "a secret reached the CLI output");
+        }
+        for (const token of emulator.issuedTokens()) {
+            assert.ok(!output.includes(token), "an access token reached the CLI output");
         }
     });
 });

@@ -25,8 +25,12 @@ describe("e2e: service quirks", function () {
 
     after(async () => {
         const transcript = workspaces.flatMap((workspace) => workspace.transcript).join("\n");
+        const tokens = emulator.issuedTokens();
         for (const workspace of workspaces) workspace.dispose();
         await emulator?.close();
+        for (const token of tokens) {
+            assert.ok(!transcript.includes(token), "an access token reached CLI output");
+        }
         assert.ok(!transcript.includes(DEV_CLIENT_SECRET), "the client secret reached CLI output");
         assert.ok(!transcript.includes("plain-"), "a secret value reached CLI output");
     });
