@@ -1,3 +1,5 @@
+import type * as pulumi from "@pulumi/pulumi";
+
 import { comparableDate, SecretOutputs, UNKNOWN } from "./model";
 import { sameVault } from "./urls";
 
@@ -117,4 +119,18 @@ export function diffSecret(olds: Partial<SecretOutputs>, news: Inputs): SecretDi
         diffs.push("purgeOnDelete");
     }
     return { changes: diffs.length > 0, replaces, diffs, deleteBeforeReplace: false };
+}
+
+/**
+ * Converts {@link SecretDiff} into the answer for the engine. The dynamic provider host of
+ * `@pulumi/pulumi` 3.276 forwards only `changes`, `replaces` and `deleteBeforeReplace`, so a plain
+ * "changed" would show no property in `pulumi preview --diff`. When this provider finds a change,
+ * it answers "unknown": the engine then compares the old and new inputs itself and lists each
+ * changed property, and the replacement keys given here still decide between update and replace.
+ */
+export function engineDiff(diff: SecretDiff): pulumi.dynamic.DiffResult {
+    if (!diff.changes) {
+        return { changes: false };
+    }
+    return { changes: undefined, replaces: diff.replaces, deleteBeforeReplace: false };
 }

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { checkSecretInputs } from "./check";
 import { deleteSecretResource } from "./delete";
-import { diffSecret } from "./diff";
+import { diffSecret, engineDiff } from "./diff";
 import { createSecret, readSecret, updateSecret } from "./operations";
 import { configureFromStack } from "./settings";
 
@@ -27,7 +27,7 @@ export const keyVaultSecretProvider: pulumi.dynamic.ResourceProvider = {
         return checkSecretInputs(news);
     },
     async diff(_id, olds, news) {
-        return diffSecret(olds, news);
+        return engineDiff(diffSecret(olds, news));
     },
     async create(inputs) {
         return createSecret(inputs);

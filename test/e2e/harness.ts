@@ -116,7 +116,7 @@ export class PulumiWorkspace {
         const { deployment } = await this.exportStack();
         const found: Record<string, any> = {};
         for (const resource of deployment.resources ?? []) {
-            if (String(resource.type).startsWith("pulumi-nodejs:dynamic:Resource")) {
+            if (String(resource.type).startsWith("pulumi-nodejs:dynamic")) {
                 found[String(resource.urn).split("::").pop()!] = resource;
             }
         }

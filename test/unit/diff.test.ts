@@ -1,6 +1,6 @@
 import * as assert from "assert";
 
-import { diffSecret } from "../../provider/src/diff";
+import { diffSecret, engineDiff } from "../../provider/src/diff";
 import { UNKNOWN } from "../../provider/src/model";
 import { secretInputs, secretOutputs, VERSION_1 } from "./helpers";
 
@@ -133,5 +133,25 @@ describe("diff", () => {
         assert.deepStrictEqual(name.replaces, ["secretName"]);
         const vault = diffWith({ vaultName: UNKNOWN, vaultUrl: UNKNOWN });
         assert.deepStrictEqual(vault.replaces, ["vaultName"]);
+    });
+
+    describe("engineDiff", () => {
+        const base = { changes: true, replaces: [], diffs: ["value"], deleteBeforeReplace: false as const };
+
+        it("reports no change as false", () => {
+            assert.deepStrictEqual(engineDiff({ ...base, changes: false, diffs: [] }), { changes: false });
+        });
+
+        it("leaves a change for the engine to detail", () => {
+            const result = engineDiff(base);
+            assert.strictEqual(result.changes, undefined);
+            assert.deepStrictEqual(result.replaces, []);
+        });
+
+        it("keeps the replacement keys", () => {
+            const result = engineDiff({ ...base, replaces: ["secretName"], diffs: ["secretName"] });
+            assert.deepStrictEqual(result.replaces, ["secretName"]);
+            assert.strictEqual(result.deleteBeforeReplace, false);
+        });
     });
 });
