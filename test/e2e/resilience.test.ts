@@ -94,9 +94,16 @@ describe("e2e: service quirks", function () {
         const specs = [{ name: "after-role" }];
         await ws.declare(specs, valuesFor(specs, "1"));
         emulator.setRole(DEV_CLIENT_ID, "dev", "none");
-        emulator.setRole(DEV_CLIENT_ID, "dev", "officer", { afterMs: 4000 });
         emulator.resetRequests();
-        succeeded(await ws.up());
+        const up = ws.up();
+        // Grant the role only once the provider has met a 403, and let it take effect later, as a
+        // role assigned in the same deployment does. Waiting for the 403 keeps a slow start of
+        // `pulumi` from letting the role apply before the first request.
+        while (emulator.count({ vault: "dev", status: 403 }) === 0) {
+            await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        emulator.setRole(DEV_CLIENT_ID, "dev", "officer", { afterMs: 3000 });
+        succeeded(await up);
         assert.ok(emulator.count({ vault: "dev", status: 403 }) > 0, "no 403 was answered");
         assert.equal(emulator.getSecret("dev", "after-role")?.value, "plain-after-role-1");
     });
