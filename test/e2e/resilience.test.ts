@@ -95,11 +95,12 @@ describe("e2e: service quirks", function () {
         await ws.declare(specs, valuesFor(specs, "1"));
         emulator.setRole(DEV_CLIENT_ID, "dev", "none");
         emulator.resetRequests();
-        const up = ws.up();
+        let finished = false;
+        const up = ws.up().finally(() => (finished = true));
         // Grant the role only once the provider has met a 403, and let it take effect later, as a
         // role assigned in the same deployment does. Waiting for the 403 keeps a slow start of
         // `pulumi` from letting the role apply before the first request.
-        while (emulator.count({ vault: "dev", status: 403 }) === 0) {
+        while (!finished && emulator.count({ vault: "dev", status: 403 }) === 0) {
             await new Promise((resolve) => setTimeout(resolve, 100));
         }
         emulator.setRole(DEV_CLIENT_ID, "dev", "officer", { afterMs: 3000 });
