@@ -29,7 +29,7 @@ const storageConnection = new KeyVaultSecret("storage-connection", {
     notBefore: "2026-01-01T00:00:00Z",
 });
 
-function describe(secret: KeyVaultSecret) {
+function summarize(secret: KeyVaultSecret) {
     return {
         name: secret.secretName,
         version: secret.version,
@@ -42,7 +42,7 @@ function describe(secret: KeyVaultSecret) {
 
 export const vault = vaultUrl;
 export const secrets = {
-    databasePassword: describe(databasePassword),
-    paymentsApiKey: describe(paymentsApiKey),
-    storageConnection: describe(storageConnection),
+    databasePassword: summarize(databasePassword),
+    paymentsApiKey: summarize(paymentsApiKey),
+    storageConnection: summarize(storageConnection),
 };

@@ -105,7 +105,7 @@ export class PulumiWorkspace {
         return this.run(["up", "--yes", "--skip-preview", ...extra]);
     }
 
-    /** Runs `pulumi stack export --show-secrets=false` and parses it. */
+    /** Runs `pulumi stack export` (secrets stay encrypted) and parses it. */
     async exportStack(): Promise<{ text: string; deployment: any }> {
         const result = await this.check(["stack", "export"]);
         return { text: result.stdout, deployment: JSON.parse(result.stdout).deployment };
