@@ -182,3 +182,13 @@ const programTsconfig = {
     },
     files: ["index.ts"],
 };
+
+/** Summarizes the emulator's request log by vault, method and route, e.g. "login POST ...: 1". */
+export function requestSummary(emulator: Emulator): string {
+    const counts = new Map<string, number>();
+    for (const request of emulator.requests()) {
+        const key = `${request.vault} ${request.route}${request.status >= 400 ? ` ${request.status}` : ""}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return [...counts.entries()].map(([key, count]) => `${key}: ${count}`).join("; ");
+}

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 
 import { startEmulator, type Emulator } from "../../emulator";
-import { PulumiWorkspace, type SecretSpec } from "./harness";
+import { PulumiWorkspace, requestSummary, type SecretSpec } from "./harness";
 
 // The real `pulumi` CLI reconciles KeyVaultSecret resources against the emulator.
 describe("e2e: pulumi up against the emulator", function () {
@@ -30,6 +30,15 @@ describe("e2e: pulumi up against the emulator", function () {
         emulator = await startEmulator({ vaults: [{ name: "dev" }] });
         workspace = await PulumiWorkspace.create({ emulator });
         await workspace.declare(specs, values);
+    });
+
+    beforeEach(() => {
+        emulator.resetRequests();
+    });
+
+    afterEach(() => {
+        // The request counts of each step, for the record; the assertions are in the tests.
+        console.log(`      requests: ${requestSummary(emulator) || "none"}`);
     });
 
     after(async () => {

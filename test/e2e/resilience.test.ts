@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 
 import { DEV_CLIENT_ID, DEV_CLIENT_SECRET, startEmulator, type Emulator } from "../../emulator";
-import { PulumiWorkspace, type PulumiResult, type SecretSpec } from "./harness";
+import { PulumiWorkspace, requestSummary, type PulumiResult, type SecretSpec } from "./harness";
 
 // The real `pulumi` CLI against an emulator that reproduces the service's failure modes.
 describe("e2e: service quirks", function () {
@@ -19,8 +19,14 @@ describe("e2e: service quirks", function () {
         });
     });
 
+    beforeEach(() => {
+        emulator.resetRequests();
+    });
+
     afterEach(() => {
         emulator.clearFaults();
+        // The request counts of each scenario, for the record; the assertions are in the tests.
+        console.log(`      requests since the last reset: ${requestSummary(emulator) || "none"}`);
     });
 
     after(async () => {
@@ -173,6 +179,20 @@ describe("e2e: service quirks", function () {
             assert.deepEqual(restored.tags, { owner: "platform" });
             assert.equal(restored.attributes.enabled, true);
         }
+    });
+
+    it("up creates a secret purged out of band again", async () => {
+        const ws = await workspace();
+        const specs = [{ name: "purged-elsewhere" }];
+        await ws.declare(specs, valuesFor(specs, "1"));
+        succeeded(await ws.up());
+        emulator.deleteSecret("dev", "purged-elsewhere", { purge: true });
+        succeeded(await ws.run(["refresh", "--yes", "--skip-preview"]));
+        assert.equal((await ws.resources())["purged-elsewhere"], undefined);
+        emulator.resetRequests();
+        succeeded(await ws.up());
+        assert.equal(emulator.getSecret("dev", "purged-elsewhere")?.value, "plain-purged-elsewhere-1");
+        assert.equal(emulator.count({ vault: "dev", route: /recover/ }), 0);
     });
 
     it("failed update keeps the old value and state", async () => {
