@@ -145,6 +145,25 @@ describe("e2e: service quirks", function () {
         }
     });
 
+    it("up renews a token the vault rejects", async () => {
+        const ws = await workspace();
+        const specs = [{ name: "renewed-a" }, { name: "renewed-b" }];
+        await ws.declare(specs, valuesFor(specs, "1"));
+        emulator.resetRequests();
+        // The first writes wait 2 s before the emulator checks their token; the token expires
+        // meanwhile, so they get 401 and the provider has to renew it.
+        emulator.addFault({ vault: "dev", method: "PUT", delayMs: 2000, times: 2 });
+        const up = ws.up();
+        while (emulator.issuedTokens().length === 0) {
+            await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        emulator.expireTokens();
+        succeeded(await up);
+        assert.ok(emulator.count({ vault: "dev", status: 401 }) >= 1, "no 401 was answered");
+        assert.equal(emulator.count({ vault: "login" }), 2);
+        assert.equal(emulator.getSecret("dev", "renewed-b")?.value, "plain-renewed-b-1");
+    });
+
     it("refresh reports each kind of out-of-band change", async () => {
         const ws = await workspace();
         const specs: SecretSpec[] = [
