@@ -202,7 +202,12 @@ function checkDate(
     out: Inputs,
 ): number | undefined {
     const value = news[name];
-    if (value === undefined || value === null || isUnknown(value)) {
+    if (value === undefined || value === null) {
+        return undefined;
+    }
+    if (isUnknown(value)) {
+        // An unknown date is kept so that a preview shows it as changing, not as removed.
+        out[name] = value;
         return undefined;
     }
     if (typeof value !== "string") {
