@@ -36,8 +36,13 @@ export function parseRfc3339(text: string): ParsedDate {
     }
     let offsetMinutes = 0;
     if (match[9] !== undefined) {
+        const offsetHourField = Number(match[10]);
+        const offsetMinuteField = Number(match[11]);
+        if (offsetHourField > 23 || offsetMinuteField > 59) {
+            return { problem: "its time offset must be from -23:59 to +23:59" };
+        }
         const sign = match[9] === "-" ? -1 : 1;
-        offsetMinutes = sign * (Number(match[10]) * 60 + Number(match[11]));
+        offsetMinutes = sign * (offsetHourField * 60 + offsetMinuteField);
     }
     return { epochSeconds: utcMs / 1000 - offsetMinutes * 60 };
 }
