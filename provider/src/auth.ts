@@ -73,15 +73,15 @@ async function readFederatedToken(path: string): Promise<string> {
     }
 }
 
-/** Parses a successful token response into a cache entry, or returns undefined. */
-async function parseTokenResponse(
-    response: Response,
-    nowMs: number,
-): Promise<CachedToken | undefined> {
+/** Parses the body text of a successful token response into a cache entry, or undefined. */
+function parseTokenResponse(text: string, nowMs: number): CachedToken | undefined {
     let body: { access_token?: unknown; expires_in?: unknown };
     try {
-        body = (await response.json()) as typeof body;
+        body = JSON.parse(text) as typeof body;
     } catch {
+        return undefined;
+    }
+    if (typeof body !== "object" || body === null) {
         return undefined;
     }
     const expiresInSeconds = Number(body.expires_in);
@@ -119,8 +119,14 @@ async function attemptTokenRequest(
     };
 
     let response: Response;
+    let text = "";
     try {
         response = await sendOnce(url, init, settings.requestTimeoutMs);
+        // A body cut off by a closed connection or a timeout fails the attempt, as a closed
+        // connection before the headers does, rather than reading as a malformed token.
+        if (response.ok) {
+            text = await response.text();
+        }
     } catch (error) {
         const code = networkErrorCode(error);
         const retry = isRetryableNetworkError(code) ? budget.next("transient") : undefined;
@@ -132,7 +138,7 @@ async function attemptTokenRequest(
 
     const requestId = response.headers.get("x-ms-request-id") ?? undefined;
     if (response.ok) {
-        const token = await parseTokenResponse(response, system().now());
+        const token = parseTokenResponse(text, system().now());
         if (token === undefined) {
             throw tokenErrorFromMalformedResponse(credentials, purpose, requestId);
         }

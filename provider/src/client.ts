@@ -85,9 +85,12 @@ function requestUrl(context: VaultRequestContext, request: VaultRequest): URL {
     return url;
 }
 
-/** The result of one attempt: a response, or the exception `fetch` threw. */
+/**
+ * The result of one attempt: a response (with its body text when it succeeded), or the
+ * exception that `fetch` or the reading of a successful response's body threw.
+ */
 type AttemptOutcome =
-    | { response: Response; networkError?: undefined }
+    | { response: Response; text?: string; networkError?: undefined }
     | { response?: undefined; networkError: unknown };
 
 /** A failed attempt: the error to throw when no retry is allowed, and why it may be retried. */
@@ -124,7 +127,7 @@ class VaultRequestRunner {
             const outcome = await this.send(token);
             const response = outcome.response;
             if (response?.ok) {
-                return parseSuccess<T>(response, this.context);
+                return parseSuccess<T>(response, outcome.text ?? "", this.context);
             }
             if (response?.status === 401 && !this.tokenRenewed) {
                 this.tokenRenewed = true;
@@ -145,7 +148,11 @@ class VaultRequestRunner {
         }
     }
 
-    /** Sends one attempt; returns the response, or the exception when none arrived. */
+    /**
+     * Sends one attempt; returns the response, or the exception when none arrived. The body of
+     * a successful response is read here, because a connection that closes or times out while
+     * the body arrives fails the attempt like one that closes before the headers.
+     */
     private async send(token: string): Promise<AttemptOutcome> {
         const headers: Record<string, string> = { authorization: `Bearer ${token}` };
         let body: string | undefined;
@@ -155,9 +162,12 @@ class VaultRequestRunner {
         }
         const init: RequestInit = { method: this.request.method, headers, body };
         try {
-            return {
-                response: await sendOnce(this.url.toString(), init, this.settings.requestTimeoutMs),
-            };
+            const response = await sendOnce(
+                this.url.toString(),
+                init,
+                this.settings.requestTimeoutMs,
+            );
+            return response.ok ? { response, text: await response.text() } : { response };
         } catch (error) {
             return { networkError: error };
         }
@@ -223,13 +233,13 @@ class VaultRequestRunner {
     }
 }
 
-/** Parses a successful response body as JSON; a response without a body gives undefined. */
-async function parseSuccess<T>(
+/** Parses the body text of a successful response as JSON; an empty body gives undefined. */
+function parseSuccess<T>(
     response: Response,
+    text: string,
     context: VaultRequestContext,
-): Promise<VaultResponse<T>> {
+): VaultResponse<T> {
     const requestId = response.headers.get("x-ms-request-id") ?? undefined;
-    const text = await response.text();
     if (text.trim() === "") {
         return { status: response.status, requestId };
     }
