@@ -1,8 +1,8 @@
 import { promises as fs } from "fs";
 
-import { KeyVaultError } from "./errors";
+import { isKeyVaultError, KeyVaultError } from "./errors";
 import { assertCredentialSafeUrl, sendOnce } from "./http";
-import { logInfo } from "./log";
+import { logInfo, logWarning } from "./log";
 import { parseRetryAfterMs, RetryBudget, RetryDecision, retryReasonForResponse } from "./retry";
 import { Credentials, ProviderSettings } from "./settings";
 import { CachedToken, libraryState, system, TokenCacheEntry } from "./state";
@@ -210,7 +210,8 @@ function startOrJoinRequest(
 /**
  * Returns an access token for `scope`. One token is cached per authority, tenant, client and
  * scope for the life of the process, and renewed {@link TOKEN_RENEWAL_MARGIN_MS} before it
- * expires. Concurrent callers share one token request.
+ * expires. Concurrent callers share one token request. When a renewal fails, the cached token
+ * is used until it expires.
  */
 export async function getAccessToken(
     settings: ProviderSettings,
@@ -221,7 +222,47 @@ export async function getAccessToken(
     if (entry.token !== undefined && system().now() < entry.token.renewAtMs) {
         return entry.token.accessToken;
     }
-    return (await startOrJoinRequest(entry, settings, scope, purpose)).accessToken;
+    try {
+        return (await startOrJoinRequest(entry, settings, scope, purpose)).accessToken;
+    } catch (error) {
+        const unexpired = keepUnexpiredToken(entry, settings.credentials, error);
+        if (unexpired === undefined) {
+            throw error;
+        }
+        return unexpired;
+    }
+}
+
+/**
+ * Returns the cached token after a failed renewal if it has not expired, or undefined. It also
+ * postpones the next renewal to halfway between now and the expiry. An outage of Microsoft
+ * Entra ID then neither fails requests that the token still authorizes nor makes every request
+ * wait for the retries of a new renewal.
+ */
+function keepUnexpiredToken(
+    entry: TokenCacheEntry,
+    credentials: Credentials,
+    error: unknown,
+): string | undefined {
+    const token = entry.token;
+    const nowMs = system().now();
+    if (token === undefined || nowMs >= token.expiresAtMs) {
+        return undefined;
+    }
+    // Every caller that joined the failed request arrives here, and only the first one logs.
+    if (token.renewAtMs <= nowMs) {
+        token.renewAtMs = nowMs + (token.expiresAtMs - nowMs) / 2;
+        const failure = isKeyVaultError(error)
+            ? (error.innerCode ?? error.code ?? `HTTP ${error.statusCode}`)
+            : "unexpected error";
+        logWarning(
+            `Renewing the access token for client ID ${credentials.clientId} failed ` +
+                `(${failure}). The current token stays in use until it expires in ` +
+                `${Math.round((token.expiresAtMs - nowMs) / 1000)} s, and renewal is tried ` +
+                `again in ${Math.round((token.renewAtMs - nowMs) / 1000)} s.`,
+        );
+    }
+    return token.accessToken;
 }
 
 /**
