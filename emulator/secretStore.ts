@@ -235,6 +235,9 @@ export class SecretStore {
     if (secret?.state === "deleting" || secret?.state === "purging") {
       throw beingDeleted();
     }
+    if (secret?.state === "recovering") {
+      throw beingRecovered();
+    }
     if (secret === undefined || secret.state !== "deleted") {
       throw deletedSecretNotFound(name);
     }
