@@ -10,12 +10,19 @@ export interface BundleContext {
   retentionDays: number;
 }
 
-/** Returns the `recoveryLevel` the real service reports for these vault settings. */
+/** Retention in days below which the service names the recovery level "Customized". */
+const DEFAULT_RETENTION_DAYS = 90;
+
+/**
+ * Returns the `recoveryLevel` the real service reports for these vault settings. A retention
+ * of 7 to 89 days adds the prefix "Customized", as in `CustomizedRecoverable+Purgeable`.
+ */
 export function recoveryLevel(context: BundleContext): string {
   if (!context.softDelete) {
     return "Purgeable";
   }
-  return context.purgeProtection ? "Recoverable" : "Recoverable+Purgeable";
+  const prefix = context.retentionDays < DEFAULT_RETENTION_DAYS ? "Customized" : "";
+  return `${prefix}${context.purgeProtection ? "Recoverable" : "Recoverable+Purgeable"}`;
 }
 
 function attributesOf(version: StoredVersion, context: BundleContext): SecretAttributes {

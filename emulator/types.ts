@@ -36,7 +36,10 @@ export interface VaultOptions {
   softDelete?: boolean;
   /** Purge protection: purge returns 403. Default false. */
   purgeProtection?: boolean;
-  /** Retention of deleted secrets in days, shown as `recoverableDays`. Default 90. */
+  /**
+   * Retention of deleted secrets in days, shown as `recoverableDays`. Below 90 the recovery
+   * level starts with "Customized". Default 90.
+   */
   retentionDays?: number;
   /** Time in milliseconds a DELETE stays in progress. Default 250. */
   deleteDelayMs?: number;

@@ -37,4 +37,21 @@ describe("emulator fidelity", () => {
     const purge = await client.send("DELETE", "deletedsecrets/returning");
     assertError(purge, 409, "Conflict", "ObjectIsBeingRecovered");
   });
+
+  // A retention shorter than the default of 90 days shows as a "Customized" recovery level.
+  const recoveryLevels: Array<[Omit<VaultOptions, "name">, string]> = [
+    [{ retentionDays: 90 }, "Recoverable+Purgeable"],
+    [{ retentionDays: 90, purgeProtection: true }, "Recoverable"],
+    [{ retentionDays: 7 }, "CustomizedRecoverable+Purgeable"],
+    [{ retentionDays: 89, purgeProtection: true }, "CustomizedRecoverable"],
+  ];
+  for (const [options, level] of recoveryLevels) {
+    it(`recovery level ${level} for ${JSON.stringify(options)}`, async () => {
+      const started = await startVault(options);
+      emulator = started.emulator;
+      const created = await started.client.set("leveled", { value: "v" });
+      assert.equal(created.body.attributes.recoveryLevel, level);
+      assert.equal(created.body.attributes.recoverableDays, options.retentionDays);
+    });
+  }
 });

@@ -46,7 +46,7 @@ describe("emulator soft delete", () => {
     assert.ok(Math.abs(bundle.deletedDate - Date.now() / 1000) < 5);
     assert.equal(bundle.scheduledPurgeDate, bundle.deletedDate + 7 * 86400);
     assert.equal(bundle.attributes.recoverableDays, 7);
-    assert.equal(bundle.attributes.recoveryLevel, "Recoverable+Purgeable");
+    assert.equal(bundle.attributes.recoveryLevel, "CustomizedRecoverable+Purgeable");
   });
 
   it("answers as being deleted during the delete window", async () => {
