@@ -129,9 +129,10 @@ find_pulumi() {
         return 0
     fi
 
-    local module_dir
+    # Global, not local: the EXIT trap runs after this function has returned, and under
+    # `set -u` a local variable would be unbound by then.
     module_dir=$(mktemp -d "${TMPDIR:-/tmp}/pulumi-cli-build.XXXXXX")
-    trap 'rm -rf "$module_dir"' EXIT
+    trap 'rm -rf "${module_dir:-}"' EXIT
 
     # pkg/v3 and sdk/v3 carry `replace` directives, so `go install pkg@version` is rejected. A
     # throwaway module that requires both builds the CLI, because the replaces of a dependency
