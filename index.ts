@@ -29,14 +29,14 @@ const storageConnection = new KeyVaultSecret("storage-connection", {
     notBefore: "2026-01-01T00:00:00Z",
 });
 
+// Only outputs that every secret has: an optional output that a secret lacks would show as
+// [unknown] in every preview.
 function summarize(secret: KeyVaultSecret) {
     return {
         name: secret.secretName,
         version: secret.version,
         versionlessId: secret.versionlessId,
-        contentType: secret.contentType,
-        tags: secret.tags,
-        expiresOn: secret.expiresOn,
+        updatedOn: secret.updatedOn,
     };
 }
 
