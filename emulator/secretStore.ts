@@ -289,8 +289,13 @@ export class SecretStore {
     secret.stateUntilMs = undefined;
   }
 
+  /**
+   * Applies the transitions that are due. A change is persisted at once, so that the data file
+   * drops the values of a purged secret when the purge ends, not at the next unrelated write.
+   */
   private settle(key: string, secret: StoredSecret, nowMs: number): void {
     const windowEnded = secret.stateUntilMs !== undefined && nowMs >= secret.stateUntilMs;
+    let changed = windowEnded;
     if (secret.state === "deleting" && windowEnded) {
       this.startWindow(secret, "deleted", nowMs);
     } else if (secret.state === "recovering" && windowEnded) {
@@ -298,7 +303,6 @@ export class SecretStore {
       this.clearDeletion(secret);
     } else if (secret.state === "purging" && windowEnded) {
       this.secrets.delete(key);
-      return;
     }
     const retentionEnded =
       secret.state === "deleted" &&
@@ -306,6 +310,10 @@ export class SecretStore {
       toSeconds(nowMs) >= secret.scheduledPurgeDate;
     if (retentionEnded) {
       this.secrets.delete(key);
+      changed = true;
+    }
+    if (changed) {
+      this.onChange();
     }
   }
 }
