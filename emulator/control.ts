@@ -109,7 +109,10 @@ export class ControlApi {
     switch (versions ? "" : exchange.method) {
       case "PUT": {
         const body = parseJsonObject(await exchange.readBody());
-        const bundle = this.emulator.setSecret(vault, name, String(body.value), toProps(body));
+        if (typeof body.value !== "string") {
+          throw new Error("The property 'value' is required and must be a string.");
+        }
+        const bundle = this.emulator.setSecret(vault, name, body.value, toProps(body));
         return exchange.send(200, bundle);
       }
       case "GET": {
