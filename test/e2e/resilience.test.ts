@@ -153,8 +153,10 @@ describe("e2e: service quirks", function () {
         // The first writes wait 2 s before the emulator checks their token; the token expires
         // meanwhile, so they get 401 and the provider has to renew it.
         emulator.addFault({ vault: "dev", method: "PUT", delayMs: 2000, times: 2 });
+        // The emulator is shared by the whole file, so wait for a token issued to this `up`.
+        const tokensBefore = emulator.issuedTokens().length;
         const up = ws.up();
-        while (emulator.issuedTokens().length === 0) {
+        while (emulator.issuedTokens().length === tokensBefore) {
             await new Promise((resolve) => setTimeout(resolve, 20));
         }
         emulator.expireTokens();
