@@ -138,7 +138,9 @@ function nextStep(context: VaultRequestContext, statusCode: number, codes: Servi
         case 429:
             return (
                 "The vault kept throttling requests. Run with fewer parallel operations " +
-                "(pulumi up --parallel) or raise azure-keyvault:maxRetries."
+                "(pulumi up --parallel) or raise azure-keyvault:maxRetries and " +
+                "azure-keyvault:maxRetryWaitSeconds (a Retry-After longer than the wait " +
+                "left ends the retries at once)."
             );
         default:
             return statusCode >= 500 ? "The vault kept failing; run again later." : "";
