@@ -62,7 +62,13 @@ export function normalizeVaultUrl(text: string): string {
     return `${url.protocol}//${url.host}/`;
 }
 
-/** Returns whether two normalized or raw vault URLs name the same vault. */
+/**
+ * Returns whether two normalized or raw vault URLs name the same vault.
+ *
+ * TODO: two host names of one vault (a custom DNS name, `localhost` and `127.0.0.1`) compare as
+ * different vaults, so switching between them replaces the resource, and the delete of the old
+ * one removes the secret that the create had just written.
+ */
 export function sameVault(left: string, right: string): boolean {
     try {
         return normalizeVaultUrl(left) === normalizeVaultUrl(right);
