@@ -66,8 +66,8 @@ export function normalizeVaultUrl(text: string): string {
  * Returns whether two normalized or raw vault URLs name the same vault.
  *
  * TODO: two host names of one vault (a custom DNS name, `localhost` and `127.0.0.1`) compare as
- * different vaults, so switching between them replaces the resource, and the delete of the old
- * one removes the secret that the create had just written.
+ * different vaults. Switching between them replaces the resource, and the delete of the old one
+ * then removes the secret that the create had just written.
  */
 export function sameVault(left: string, right: string): boolean {
     try {
