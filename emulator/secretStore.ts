@@ -206,8 +206,11 @@ export class SecretStore {
     return secret;
   }
 
-  /** Starts a recover of a deleted secret. Throws 409 while a delete or purge is running. */
-  recover(name: string, nowMs = Date.now()): StoredSecret {
+  /**
+   * Returns a deleted secret that no delete, purge or recover is working on. Throws 409 while
+   * one is running and 404 when there is no deleted secret of that name.
+   */
+  private requireSettledDeleted(name: string, nowMs: number): StoredSecret {
     const secret = this.find(name, nowMs);
     if (secret?.state === "deleting" || secret?.state === "purging") {
       throw beingDeleted();
@@ -218,6 +221,12 @@ export class SecretStore {
     if (secret === undefined || secret.state !== "deleted") {
       throw deletedSecretNotFound(name);
     }
+    return secret;
+  }
+
+  /** Starts a recover of a deleted secret. Throws 409 while a delete or purge is running. */
+  recover(name: string, nowMs = Date.now()): StoredSecret {
+    const secret = this.requireSettledDeleted(name, nowMs);
     const delayMs = this.settings.recoverDelayMs;
     if (delayMs > 0) {
       this.startWindow(secret, "recovering", nowMs + delayMs);
@@ -231,16 +240,7 @@ export class SecretStore {
 
   /** Starts a purge of a deleted secret. Throws 409, 404 or 403 as the real service does. */
   purge(name: string, nowMs = Date.now()): void {
-    const secret = this.find(name, nowMs);
-    if (secret?.state === "deleting" || secret?.state === "purging") {
-      throw beingDeleted();
-    }
-    if (secret?.state === "recovering") {
-      throw beingRecovered();
-    }
-    if (secret === undefined || secret.state !== "deleted") {
-      throw deletedSecretNotFound(name);
-    }
+    const secret = this.requireSettledDeleted(name, nowMs);
     if (this.settings.purgeProtection) {
       throw purgeProtected(this.settings.vaultName);
     }
