@@ -122,10 +122,10 @@ export function diffSecret(olds: Partial<SecretOutputs>, news: Inputs): SecretDi
 }
 
 /**
- * Converts {@link SecretDiff} into the answer for the engine. The dynamic provider host of
+ * Converts {@link SecretDiff} into the result for the engine. The dynamic provider host of
  * `@pulumi/pulumi` 3.276 forwards only `changes`, `replaces` and `deleteBeforeReplace`, so a plain
  * "changed" would show no property in `pulumi preview --diff`. When this provider finds a change,
- * it answers "unknown": the engine then compares the old and new inputs itself and lists each
+ * it returns "unknown": the engine then compares the old and new inputs itself and lists each
  * changed property, and the replacement keys given here still decide between update and replace.
  */
 export function engineDiff(diff: SecretDiff): pulumi.dynamic.DiffResult {

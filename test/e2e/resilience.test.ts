@@ -150,7 +150,7 @@ describe("e2e: service quirks", function () {
         const specs = [{ name: "renewed-a" }, { name: "renewed-b" }];
         await ws.declare(specs, valuesFor(specs, "1"));
         emulator.resetRequests();
-        // The first writes wait 2 s before the emulator checks their token; the token expires
+        // The first writes wait 2 s before the emulator checks their token. The token expires
         // meanwhile, so they get 401 and the provider has to renew it.
         emulator.addFault({ vault: "dev", method: "PUT", delayMs: 2000, times: 2 });
         // The emulator is shared by the whole file, so wait for a token issued to this `up`.
