@@ -13,9 +13,14 @@ import { libraryState, LogSink } from "./state";
  * attached to a resource, so every message names the vault and the secret itself.
  */
 function writeToPulumiLog(severity: "info" | "warn", message: string): void {
-    const delivery = severity === "warn" ? pulumi.log.warn(message) : pulumi.log.info(message);
-    // Delivery failures are dropped so that logging cannot fail the operation that logs.
-    delivery.catch(() => undefined);
+    // A failed delivery, thrown or rejected, is dropped so that logging cannot fail the
+    // operation that logs.
+    try {
+        const delivery = severity === "warn" ? pulumi.log.warn(message) : pulumi.log.info(message);
+        delivery.catch(() => undefined);
+    } catch {
+        // Nothing else can report it: this is the logger.
+    }
 }
 
 function sink(): LogSink {

@@ -1,3 +1,4 @@
+import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -191,4 +192,23 @@ export function requestSummary(emulator: Emulator): string {
         counts.set(key, (counts.get(key) ?? 0) + 1);
     }
     return [...counts.entries()].map(([key, count]) => `${key}: ${count}`).join("; ");
+}
+
+/**
+ * Asserts that no access token the emulator issued, no client secret and none of `values`
+ * appears in the CLI output of `workspaces`.
+ */
+export function assertNoSecretsInOutput(
+    workspaces: PulumiWorkspace[],
+    tokens: string[],
+    values: string[],
+): void {
+    const transcript = workspaces.flatMap((workspace) => workspace.transcript).join("\n");
+    for (const token of tokens) {
+        assert.ok(!transcript.includes(token), "an access token reached CLI output");
+    }
+    assert.ok(!transcript.includes(DEV_CLIENT_SECRET), "the client secret reached CLI output");
+    for (const value of values) {
+        assert.ok(!transcript.includes(value), "a secret value reached CLI output");
+    }
 }

@@ -155,8 +155,8 @@ describe("provider against the emulator", () => {
         assert.equal(read.props.value, "v1");
         assert.equal(read.props.version, created.outs.version);
         emulator.deleteSecret("dev", "dormant");
-        const gone = await provider.read!(created.id, created.outs);
-        assert.equal(gone.id, "");
+        const readAfterDelete = await provider.read!(created.id, created.outs);
+        assert.equal(readAfterDelete.id, "");
     });
 
     it("logs no value, token or client secret", async () => {
